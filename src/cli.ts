@@ -1,0 +1,68 @@
+// The `opencloud` command. Exit codes: 0 success, 1 invalid input or a failed run, 2 usage errors.
+// No stack trace reaches the operator unless OPENCLOUD_DEBUG is set.
+import { Command, CommanderError, Option } from 'commander';
+import { validate } from './commands/validate.ts';
+import { InventoryFileError } from './inventory/load.ts';
+import { InventoryError } from './inventory/diagnostic.ts';
+
+/** An error whose message is the whole story for the operator, with the exit code it means. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function buildProgram(out: (line: string) => void): Command {
+  const program = new Command('opencloud')
+    .description('Provision OpenCloud-style OpenStack clusters from one YAML inventory per cluster.')
+    .showHelpAfterError('(run opencloud --help for usage)')
+    .exitOverride();
+
+  program
+    .command('validate')
+    .description('check inventories; print each problem as FILE:LINE:COL: message')
+    .argument('[files...]', 'inventory files (default: every inventory/*.yaml)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'github']).default('text'))
+    .action((files: string[], opts: { format: 'text' | 'github' }) => {
+      process.exitCode = validate(files, { format: opts.format, out });
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed the message or the help text.
+    return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+  }
+  if (err instanceof InventoryFileError) {
+    process.stderr.write(`opencloud: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof InventoryError) {
+    process.stdout.write(`${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`opencloud: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`opencloud: ${message}\n`);
+  if (process.env.OPENCLOUD_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

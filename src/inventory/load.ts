@@ -1,0 +1,149 @@
+// Reads an inventory file: YAML with positions kept, the schema, then the rules. Every problem
+// of the file is reported at once, each at the line and column of the value at fault.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { InventorySchema, UNKNOWN_KEY_SEPARATOR, type Inventory } from './schema.ts';
+import { checkInventory, type Path } from './rules.ts';
+import { toModel, type ClusterModel } from './model.ts';
+import { InventoryError, type Diagnostic } from './diagnostic.ts';
+
+export interface LoadResult {
+  /** Present when the file is valid. */
+  readonly model?: ClusterModel;
+  readonly inventory?: Inventory;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Where a value of the document is, for problems found by looking at several files. */
+  readonly diagnosticAt: (path: Path, message: string) => Diagnostic;
+}
+
+/** The file could not be read at all (missing, a directory, no permission). */
+export class InventoryFileError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`cannot read ${file}: ${reason}`);
+    this.name = 'InventoryFileError';
+  }
+}
+
+export function readInventoryFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(err);
+    throw new InventoryFileError(file, reason);
+  }
+}
+
+export function loadInventory(file: string): LoadResult {
+  return parseInventory(readInventoryFile(file), file);
+}
+
+/** The model of a valid inventory; an InventoryError carrying every problem otherwise. */
+export function loadModel(file: string): ClusterModel {
+  const result = loadInventory(file);
+  if (!result.model) throw new InventoryError(result.diagnostics);
+  return result.model;
+}
+
+/** Every `*.yaml` inventory in a directory, in name order. */
+export function inventoryFiles(dir = 'inventory'): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export function parseInventory(text: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number, message: string): Diagnostic => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col, message };
+  };
+  const diagnosticAt = (path: Path, message: string) => at(locate(doc, path).offset, withKey(path, message));
+  const failed = (diagnostics: Diagnostic[]): LoadResult => ({ diagnostics: sortByPlace(diagnostics), diagnosticAt });
+
+  if (doc.errors.length > 0) {
+    return failed(doc.errors.map((e) => at(e.pos[0], `YAML syntax error: ${firstLine(e.message)}`)));
+  }
+  if (!isMap(doc.contents)) {
+    return failed([at(doc.contents?.range?.[0] ?? 0, 'an inventory must be a YAML mapping of keys such as name, region, controller')]);
+  }
+
+  const parsed = InventorySchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (!parsed.success) return failed(parsed.error.issues.flatMap((issue) => issueDiagnostics(issue, doc, at)));
+  const problems = checkInventory(parsed.data);
+  if (problems.length > 0) return failed(problems.map((p) => diagnosticAt(p.path, p.message)));
+  return { inventory: parsed.data, model: toModel(parsed.data, file), diagnostics: [], diagnosticAt };
+}
+
+function issueDiagnostics(issue: z.core.$ZodIssue, doc: Document, at: (offset: number, message: string) => Diagnostic): Diagnostic[] {
+  if (issue.code === 'unrecognized_keys') {
+    const messages = issue.message.split(UNKNOWN_KEY_SEPARATOR);
+    return issue.keys.map((key, i) => {
+      const place = locate(doc, [...issue.path, key] as Path, true);
+      return at(place.offset, withKey(issue.path as Path, messages[i] ?? `unknown key "${key}"`));
+    });
+  }
+  const place = locate(doc, issue.path as Path);
+  if (!place.found) {
+    const missing = String(issue.path[issue.path.length - 1]);
+    return [at(place.offset, withKey(issue.path.slice(0, -1) as Path, `missing required key "${missing}"`))];
+  }
+  return [at(place.offset, withKey(issue.path as Path, issue.message))];
+}
+
+interface Place {
+  readonly offset: number;
+  /** False when the path ends at a key that is not in the document: offset is then its parent key's. */
+  readonly found: boolean;
+}
+
+/**
+ * Where `path` points in the document: the value there, or with `keyItself` the key of the
+ * last segment. When part of the path is missing, the nearest key above it.
+ */
+function locate(doc: Document, path: Path, keyItself = false): Place {
+  let node: unknown = doc.contents;
+  let parentOffset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return { offset: parentOffset, found: false };
+      const keyOffset = (pair.key as Node).range?.[0] ?? parentOffset;
+      if (last && keyItself) return { offset: keyOffset, found: true };
+      const value = pair.value as Node | null;
+      // `key:` with nothing after it: point at the key, the value has no place of its own.
+      const hasValue = value && !(isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1]);
+      parentOffset = keyOffset;
+      node = value;
+      if (last) return { offset: hasValue ? value.range?.[0] ?? keyOffset : keyOffset, found: true };
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) return { offset: parentOffset, found: false };
+      parentOffset = item.range?.[0] ?? parentOffset;
+      node = item;
+      if (last) return { offset: parentOffset, found: true };
+    } else {
+      return { offset: parentOffset, found: false };
+    }
+  }
+  return { offset: parentOffset, found: true };
+}
+
+/** Prefixes the message with the key path, e.g. `computeNodes[0].publicIp: ...`. */
+function withKey(path: Path, message: string): string {
+  const key = path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  return key ? `${key}: ${message}` : message;
+}
+
+function sortByPlace(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+const firstLine = (s: string) => s.split('\n')[0] ?? s;
