@@ -2,7 +2,7 @@
 // of the file is reported at once, each at the line and column of the value at fault.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InventorySchema, UNKNOWN_KEY_SEPARATOR, type Inventory } from './schema.ts';
 import { checkInventory, type Path } from './rules.ts';
@@ -66,18 +66,38 @@ export function parseInventory(text: string, file: string): LoadResult {
   const diagnosticAt = (path: Path, message: string) => at(locate(doc, path).offset, withKey(path, message));
   const failed = (diagnostics: Diagnostic[]): LoadResult => ({ diagnostics: sortByPlace(diagnostics), diagnosticAt });
 
-  if (doc.errors.length > 0) {
-    return failed(doc.errors.map((e) => at(e.pos[0], `YAML syntax error: ${firstLine(e.message)}`)));
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    // Later syntax errors are mostly echoes of the first one: report that one alone.
+    return failed([at(syntaxError.pos[0], `YAML syntax error: ${firstLine(syntaxError.message)}`)]);
   }
   if (!isMap(doc.contents)) {
     return failed([at(doc.contents?.range?.[0] ?? 0, 'an inventory must be a YAML mapping of keys such as name, region, controller')]);
   }
 
-  const parsed = InventorySchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  const data = toPlainData(doc);
+  if ('aliasError' in data) return failed([at(data.offset, data.aliasError)]);
+  const parsed = InventorySchema.safeParse(data.value);
   if (!parsed.success) return failed(parsed.error.issues.flatMap((issue) => issueDiagnostics(issue, doc, at)));
   const problems = checkInventory(parsed.data);
   if (problems.length > 0) return failed(problems.map((p) => diagnosticAt(p.path, p.message)));
   return { inventory: parsed.data, model: toModel(parsed.data, file), diagnostics: [], diagnosticAt };
+}
+
+/** The document as plain data; aliases that cannot be resolved (or expand too much) are problems. */
+function toPlainData(doc: Document): { value: unknown } | { aliasError: string; offset: number } {
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (err) {
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        offset = node.range?.[0] ?? 0;
+        return node.resolve(doc) ? undefined : visit.BREAK;
+      },
+    });
+    return { aliasError: `YAML alias error: ${firstLine((err as Error).message)}`, offset };
+  }
 }
 
 function issueDiagnostics(issue: z.core.$ZodIssue, doc: Document, at: (offset: number, message: string) => Diagnostic): Diagnostic[] {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { PORT_FORWARDS, SERVICE_VM_NAMES, SERVICE_VMS, HARDWARE_MINIMUMS } from '../../src/inventory/reference.ts';
+
+describe('reference data', () => {
+  it('has the ten service VMs with the sizes of the guide', () => {
+    expect(SERVICE_VM_NAMES).toHaveLength(10);
+    expect(SERVICE_VMS.glance).toMatchObject({ vcpus: 2, memoryMiB: 4096, diskGiB: 160 });
+    expect(SERVICE_VMS.juju).toMatchObject({ vcpus: 1, memoryMiB: 2048, diskGiB: 20, hostOffset: 10 });
+    expect(SERVICE_VMS.ceilometer.charms).toEqual(['ceilometer', 'mongodb']);
+  });
+
+  it('gives every VM its own address offset', () => {
+    const offsets = SERVICE_VM_NAMES.map((vm) => SERVICE_VMS[vm].hostOffset);
+    expect(new Set(offsets).size).toBe(offsets.length);
+  });
+
+  it('forwards each public port once, 8774 included', () => {
+    const ports = PORT_FORWARDS.map((f) => f.port);
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(PORT_FORWARDS).toContainEqual({ port: 8080, vm: 'openstack-dashboard', vmPort: 80 });
+    expect(ports).toContain(8774);
+  });
+
+  it('keeps the hardware minimums of the guide', () => {
+    expect(HARDWARE_MINIMUMS).toEqual({ cpuCores: 12, arch: 'x86_64', memoryGiB: 48, diskTiB: 3, nics: 2, nicSpeedMbps: 1000 });
+  });
+});
