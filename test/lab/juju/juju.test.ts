@@ -1,0 +1,357 @@
+// Tests for the Juju 1.25 stand-in (test/lab/juju/juju): it is run as a subprocess with a
+// temporary JUJU_HOME, against a real OpenSSH sshd started here on loopback addresses.
+// Only 127.0.0.0/8 is ever contacted.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'juju');
+const SSHD = '/usr/sbin/sshd';
+const USER = userInfo().username;
+// sshd listens on several loopback addresses so that each "node" has its own address.
+const BOOTSTRAP_HOST = '127.0.0.1';
+const NODE = '127.0.0.2';
+const PARALLEL_NODES = ['127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'];
+const LISTEN = [BOOTSTRAP_HOST, NODE, ...PARALLEL_NODES];
+
+const canRunSshd = existsSync(SSHD) && typeof process.getuid === 'function' && process.getuid() === 0;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let dir = '';
+let jujuHome = '';
+let sshPort = 0;
+let sshd: ChildProcess | undefined;
+
+function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // Never inherit the caller's Juju settings.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JUJU_')));
+  return {
+    ...env,
+    JUJU_HOME: jujuHome,
+    JUJU_STANDIN_SSH_PORT: String(sshPort),
+    JUJU_STANDIN_SETTLE_SECONDS: '1',
+    ...extra,
+  };
+}
+
+function juju(args: string[], extra: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SCRIPT, args, { env: baseEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function status(extra: Record<string, string> = {}): Promise<any> {
+  const r = await juju(['status', '--format=json'], extra);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+function stateFile(): any {
+  return JSON.parse(readFileSync(join(jujuHome, 'standin-state.json'), 'utf8'));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function keygen(path: string): void {
+  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path]);
+  if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'juju-standin-'));
+    jujuHome = join(dir, 'juju-home');
+    mkdirSync(join(jujuHome, 'ssh'), { recursive: true });
+    mkdirSync('/run/sshd', { recursive: true });
+    keygen(join(dir, 'host_key'));
+    keygen(join(dir, 'client_key'));
+    keygen(join(dir, 'stranger_key'));
+    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
+    // Juju 1.x's own client key lives at $JUJU_HOME/ssh/juju_id_rsa.
+    writeFileSync(join(jujuHome, 'ssh', 'juju_id_rsa'), readFileSync(join(dir, 'client_key')), { mode: 0o600 });
+    writeFileSync(
+      join(jujuHome, 'environments.yaml'),
+      [
+        'default: lab',
+        'environments:',
+        '  lab:',
+        '    type: manual',
+        `    bootstrap-host: ${BOOTSTRAP_HOST}`,
+        `    bootstrap-user: ${USER}`,
+        '    default-series: trusty',
+        '',
+      ].join('\n'),
+    );
+    sshPort = await freePort();
+    const config = [
+      `Port ${sshPort}`,
+      ...LISTEN.map((a) => `ListenAddress ${a}`),
+      `HostKey ${join(dir, 'host_key')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'MaxStartups 50:30:100',
+      `PidFile ${join(dir, 'sshd.pid')}`,
+    ].join('\n');
+    writeFileSync(join(dir, 'sshd_config'), config + '\n');
+    sshd = spawn(SSHD, ['-D', '-f', join(dir, 'sshd_config'), '-E', join(dir, 'sshd.log')], { stdio: 'ignore' });
+    for (let i = 0; i < 50 && !(await canConnect(NODE, sshPort)); i++) await sleep(100);
+    if (!(await canConnect(NODE, sshPort))) throw new Error('sshd did not start: ' + readFileSync(join(dir, 'sshd.log'), 'utf8'));
+  });
+
+  afterAll(() => {
+    try {
+      if (sshd && sshd.exitCode === null) sshd.kill('SIGTERM');
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('speaks Juju 1.x usage errors: unknown command and unknown flag exit 2', async () => {
+    const version = await juju(['version']);
+    expect(version).toMatchObject({ code: 0, stdout: '1.25.6-trusty-amd64\n' });
+    const unknown = await juju(['frobnicate']);
+    expect(unknown).toMatchObject({ code: 2, stderr: 'error: unrecognized command: juju frobnicate\n' });
+    const flag = await juju(['status', '--bogus']);
+    expect(flag).toMatchObject({ code: 2, stderr: 'error: flag provided but not defined: --bogus\n' });
+  });
+
+  it('status before bootstrap fails with the connection error and exit 1', async () => {
+    const r = await juju(['status', '--format=json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ERROR Unable to connect to environment "lab"\./);
+    expect(r.stderr).toContain('environment is not bootstrapped');
+    const add = await juju(['add-machine', `ssh:${USER}@${NODE}`]);
+    expect(add).toMatchObject({ code: 1, stderr: 'ERROR environment is not bootstrapped\n' });
+  });
+
+  it('bootstraps over SSH: machine 0 is the started state server; a second bootstrap is refused', async () => {
+    const r = await juju(['bootstrap']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Bootstrap complete');
+    const st = await status();
+    expect(Object.keys(st)).toEqual(['environment', 'machines', 'services']);
+    expect(st.environment).toBe('lab');
+    expect(st.services).toEqual({});
+    expect(st.machines['0']).toMatchObject({
+      'agent-state': 'started',
+      'agent-version': '1.25.6',
+      'dns-name': BOOTSTRAP_HOST,
+      'instance-id': 'manual:',
+      series: 'trusty',
+    });
+    const again = await juju(['bootstrap']);
+    expect(again).toMatchObject({ code: 1, stderr: 'ERROR environment is already bootstrapped\n' });
+  });
+
+  it('add-machine ssh: really logs in, prints "created machine N" on stderr, then settles', async () => {
+    const r = await juju(['add-machine', `ssh:${USER}@${NODE}`]);
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: 'created machine 1\n' });
+    const st = await status();
+    expect(st.machines['1']).toMatchObject({
+      'agent-state': 'pending',
+      'dns-name': NODE,
+      'instance-id': `manual:${NODE}`,
+      series: 'trusty',
+    });
+    expect(st.machines['1']).not.toHaveProperty('agent-version');
+    await sleep(1200);
+    expect((await status()).machines['1']['agent-state']).toBe('started');
+    // sshd saw a real login for the node's address.
+    expect(readFileSync(join(dir, 'sshd.log'), 'utf8')).toMatch(/Accepted publickey/);
+  });
+
+  it('refuses a host that is already a machine (either the node or the bootstrap host)', async () => {
+    for (const host of [NODE, BOOTSTRAP_HOST]) {
+      const r = await juju(['add-machine', `ssh:${USER}@${host}`]);
+      expect(r).toMatchObject({ code: 1, stderr: 'ERROR machine is already provisioned\n' });
+    }
+    expect(Object.keys((await status()).machines)).toEqual(['0', '1']);
+  });
+
+  it('fails like Juju, creating nothing, when the key is not authorized', async () => {
+    const keyPath = join(jujuHome, 'ssh', 'juju_id_rsa');
+    renameSync(keyPath, keyPath + '.good');
+    try {
+      writeFileSync(keyPath, readFileSync(join(dir, 'stranger_key')), { mode: 0o600 });
+      const r = await juju(['add-machine', `ssh:${USER}@${PARALLEL_NODES[0]}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^ERROR subprocess encountered error code 255 \(.*Permission denied \(publickey/);
+    } finally {
+      renameSync(keyPath + '.good', keyPath);
+    }
+    expect(Object.keys((await status()).machines)).toEqual(['0', '1']);
+  });
+
+  it('fails like Juju, creating nothing, when nothing listens', async () => {
+    const closed = await freePort();
+    const r = await juju(['add-machine', `ssh:${USER}@127.0.0.9`], { JUJU_STANDIN_SSH_PORT: String(closed) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ERROR subprocess encountered error code 255 \(ssh: connect to host 127\.0\.0\.9 port \d+: Connection refused\)\n$/);
+    expect(Object.keys((await status()).machines)).toEqual(['0', '1']);
+  });
+
+  it('deploys with --to (both spellings), refuses duplicates and unknown machines', async () => {
+    const mysql = await juju(['deploy', '--to=1', 'mysql']);
+    expect(mysql.code, mysql.stderr).toBe(0);
+    expect(mysql.stderr).toMatch(/^Added charm "cs:trusty\/mysql-\d+" to the environment\.\n$/);
+    expect((await juju(['deploy', '--to', '1', 'cs:trusty/keystone'])).code).toBe(0);
+    expect(await juju(['deploy', '--to=1', 'mysql'])).toMatchObject({
+      code: 1,
+      stderr: 'ERROR cannot add service "mysql": service already exists\n',
+    });
+    expect(await juju(['deploy', '--to=42', 'glance'])).toMatchObject({
+      code: 1,
+      stderr: 'ERROR cannot deploy "glance" to machine 42: machine 42 not found\n',
+    });
+    const st = await status();
+    expect(st.services.glance).toBeUndefined();
+    expect(st.services.mysql).toMatchObject({ charm: expect.stringMatching(/^cs:trusty\/mysql-\d+$/), exposed: false });
+    expect(st.services.mysql.units['mysql/0']).toMatchObject({ machine: '1', 'public-address': NODE });
+    expect(st.services.keystone.units['keystone/0'].machine).toBe('1');
+  });
+
+  it('adds units with the next unit number; unknown service or machine is an error', async () => {
+    expect((await juju(['add-unit', '--to=0', 'keystone'])).code).toBe(0);
+    expect((await status()).services.keystone.units['keystone/1'].machine).toBe('0');
+    expect(await juju(['add-unit', 'nosuch'])).toMatchObject({ code: 1, stderr: 'ERROR service "nosuch" not found\n' });
+    const r = await juju(['add-unit', '--to', '77', 'keystone']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('machine 77 not found');
+    // As in Juju 1.25 the unit was created but left unassigned; remove-unit cleans it up.
+    expect((await juju(['remove-unit', 'keystone/2'])).code).toBe(0);
+    expect(Object.keys((await status()).services.keystone.units)).toEqual(['keystone/0', 'keystone/1']);
+  });
+
+  it('adds relations keyed by endpoint name; a duplicate in either order is "already exists", exit 1', async () => {
+    expect((await juju(['add-relation', 'keystone', 'mysql'])).code).toBe(0);
+    for (const args of [['keystone', 'mysql'], ['mysql', 'keystone'], ['mysql:shared-db', 'keystone:shared-db']]) {
+      const r = await juju(['add-relation', ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('ERROR cannot add relation "keystone:shared-db mysql:shared-db": relation already exists\n');
+    }
+    expect(await juju(['add-relation', 'keystone', 'ghost'])).toMatchObject({ code: 1, stderr: 'ERROR service "ghost" not found\n' });
+    const st = await status();
+    expect(st.services.keystone.relations).toEqual({ 'shared-db': ['mysql'] });
+    expect(st.services.mysql.relations).toEqual({ 'shared-db': ['keystone'] });
+    expect(stateFile().relations).toHaveLength(1);
+  });
+
+  it('shows a related subordinate under each principal unit, with no units of its own', async () => {
+    expect((await juju(['deploy', 'nrpe'])).code).toBe(0);
+    expect((await juju(['add-relation', 'mysql:juju-info', 'nrpe:general-info'])).code).toBe(0);
+    const st = await status();
+    expect(st.services.nrpe).not.toHaveProperty('units');
+    expect(st.services.nrpe['subordinate-to']).toEqual(['mysql']);
+    expect(st.services.nrpe.relations).toEqual({ 'general-info': ['mysql'] });
+    expect(st.services.mysql.relations).toEqual({ 'juju-info': ['nrpe'], 'shared-db': ['keystone'] });
+    expect(Object.keys(st.services.mysql.units['mysql/0'].subordinates)).toEqual(['nrpe/0']);
+  });
+
+  it('sets and gets service settings', async () => {
+    expect((await juju(['set', 'keystone', 'use-https=yes', 'https-service-endpoints=True'])).code).toBe(0);
+    const got = await juju(['get', 'keystone']);
+    expect(got.code).toBe(0);
+    expect(got.stdout).toMatch(/^charm: keystone\nservice: keystone\nsettings:\n/);
+    expect(got.stdout).toMatch(/ {2}use-https:\n(?: {4}.*\n)*? {4}value: "yes"\n/);
+    const json = await juju(['get', 'keystone', '--format=json']);
+    expect(JSON.parse(json.stdout).settings['https-service-endpoints'].value).toBe('True');
+    expect(await juju(['set', 'ghost', 'a=b'])).toMatchObject({ code: 1, stderr: 'ERROR service "ghost" not found\n' });
+  });
+
+  it('new units go pending -> started only after the settle delay', async () => {
+    expect((await juju(['deploy', '--to=0', 'probe-charm', 'probe'])).code).toBe(0);
+    const start = Date.now();
+    expect((await status()).services.probe.units['probe/0']['agent-state']).toBe('pending');
+    // Poll like the bootstrap does until nothing is pending.
+    let state = 'pending';
+    while (state === 'pending' && Date.now() - start < 10_000) {
+      await sleep(150);
+      state = (await status()).services.probe.units['probe/0']['agent-state'];
+    }
+    expect(state).toBe('started');
+    expect(Date.now() - start).toBeGreaterThanOrEqual(800);
+    const errored = await status({ JUJU_STANDIN_UNIT_ERROR: 'probe/0' });
+    expect(errored.services.probe.units['probe/0']).toMatchObject({
+      'agent-state': 'error',
+      'agent-state-info': 'hook failed: "install"',
+    });
+  });
+
+  it('juju run --unit runs the command on the unit machine over SSH and passes its exit code', async () => {
+    const r = await juju(['run', '--unit=mysql/0', 'echo "$SSH_CONNECTION" | cut -d" " -f3; echo $((6*7))']);
+    expect(r.code, r.stderr).toBe(0);
+    // SSH_CONNECTION is only set by sshd: the server-side address is the unit's machine.
+    expect(r.stdout).toBe(`${NODE}\n42\n`);
+    const fail = await juju(['run', '--unit', 'mysql/0', 'exit 3']);
+    expect(fail).toMatchObject({ code: 3, stderr: '' });
+    const machine = await juju(['run', '--machine=0', 'echo "$SSH_CONNECTION" | cut -d" " -f3']);
+    expect(machine.stdout).toBe(`${BOOTSTRAP_HOST}\n`);
+  });
+
+  it('JUJU_STANDIN_FAIL makes a command fail with ERROR and exit 1 without changing state', async () => {
+    const before = readFileSync(join(jujuHome, 'standin-state.json'), 'utf8');
+    const r = await juju(['add-relation', 'keystone', 'nrpe'], { JUJU_STANDIN_FAIL: 'add-relation' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ERROR /);
+    expect(readFileSync(join(jujuHome, 'standin-state.json'), 'utf8')).toBe(before);
+  });
+
+  it('concurrent add-machine calls get distinct ids and leave a consistent state file', async () => {
+    const results = await Promise.all(PARALLEL_NODES.map((host) => juju(['add-machine', `ssh:${USER}@${host}`])));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const ids = results.map((r) => /^created machine (\d+)\n$/.exec(r.stderr)?.[1]);
+    expect(new Set(ids).size).toBe(PARALLEL_NODES.length);
+    const state = stateFile();
+    const hosts = Object.values(state.machines).map((m: any) => m['dns-name']);
+    for (const host of PARALLEL_NODES) expect(hosts.filter((h) => h === host)).toHaveLength(1);
+    const numeric = Object.keys(state.machines).map(Number);
+    expect(state['next-machine']).toBe(Math.max(...numeric) + 1);
+    for (const id of ids) expect(state.machines[id!]['instance-id']).toMatch(/^manual:127\.0\.0\.[3-7]$/);
+    // Destroyed ids are never reused.
+    expect((await juju(['destroy-machine', ids[0]!])).code).toBe(0);
+    expect((await juju(['add-machine', `ssh:${USER}@${PARALLEL_NODES[0]}`])).stderr).toBe(
+      `created machine ${state['next-machine']}\n`,
+    );
+  });
+});
