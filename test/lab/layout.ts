@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+
+/** Paths inside every lab host's private root. */
+export const LAB_ETC = '/etc/opencloud-lab';
+export const LAB_LIB = '/usr/lib/opencloud-lab';
+export const HOST_KEY = `${LAB_ETC}/ssh_host_ed25519_key`;
+export const SSHD_CONFIG = `${LAB_ETC}/sshd_config`;
+export const NETWORK_UP = `${LAB_ETC}/network-up`;
+/** Seconds a simulated reboot keeps the host down; tests may rewrite it (e.g. to make a reboot "take too long"). */
+export const REBOOT_DELAY_FILE = `${LAB_ETC}/reboot-delay`;
+export const POWER_STANDIN = `${LAB_LIB}/power`;
+export const START_SSHD = `${LAB_LIB}/start-sshd`;
+export const STOP_SSHD = `${LAB_LIB}/stop-sshd`;
+
+/** Shell scripts shipped into the hosts (test/lab/scripts/NAME.sh -> LAB_LIB/NAME). */
+export const HOST_SCRIPTS = ['power', 'simulate-reboot', 'start-sshd', 'stop-sshd'] as const;
+
+export function scriptSource(name: string): string {
+  return fileURLToPath(new URL(`./scripts/${name}.sh`, import.meta.url));
+}
