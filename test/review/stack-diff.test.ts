@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { diffSyntheses, diffStack, hasDifferences } from '../../src/review/stack-diff.ts';
+import type { SynthesizedStacks, TerraformDocument } from '../../src/review/terraform-json.ts';
+import { EXAMPLE, fakeStack } from './fake-stack.ts';
+
+const side = (label: string, ...docs: [string, TerraformDocument][]): SynthesizedStacks => ({ label, stacks: new Map(docs), notes: [] });
+
+describe('diffSyntheses', () => {
+  it('finds nothing between two syntheses of one inventory in different checkouts', () => {
+    const report = diffSyntheses(
+      side('base', ['example', fakeStack(EXAMPLE, '/tmp/opencloud-base-x/checkout')]),
+      side('head', ['example', fakeStack(EXAMPLE, '/work/main')]),
+    );
+    expect(hasDifferences(report)).toBe(false);
+    expect(report.stacks).toEqual([expect.objectContaining({ name: 'example', action: 'unchanged', resources: [], settings: [] })]);
+  });
+
+  it("shows exactly one more compute node's rules, and no noise", () => {
+    const more = { ...EXAMPLE, nodes: [...EXAMPLE.nodes, { name: 'compute-4', publicIp: '198.51.100.14' }] };
+    const stack = diffStack('example', fakeStack(EXAMPLE), fakeStack(more));
+    expect(stack.action).toBe('change');
+    expect(stack.settings).toEqual([]);
+    expect(stack.resources.map((r) => [r.action, r.address, r.rules.map((c) => c.text)])).toEqual([
+      ['add', 'aws_vpc_security_group_ingress_rule.compute-compute-4_gre', ['gre from 198.51.100.14/32']],
+      ['add', 'aws_vpc_security_group_ingress_rule.compute-compute-4_tcp-35357', ['tcp 35357 from 198.51.100.14/32']],
+      ['add', 'aws_vpc_security_group_ingress_rule.compute-compute-4_tcp-5672', ['tcp 5672 from 198.51.100.14/32']],
+    ]);
+    expect(stack.warnings).toEqual([
+      expect.objectContaining({ kind: 'open-network', subject: '198.51.100.14/32', message: expect.stringContaining('gre (example-router), tcp 35357') }),
+    ]);
+  });
+
+  it('shows a changed instance type as a change of that attribute, with a restart warning', () => {
+    const stack = diffStack('example', fakeStack(EXAMPLE), fakeStack({ ...EXAMPLE, glanceType: 'm5.large' }));
+    expect(stack.resources).toEqual([
+      expect.objectContaining({ address: 'aws_instance.glance', action: 'change', changes: [{ path: 'instance_type', before: 't3.medium', after: 'm5.large' }] }),
+    ]);
+    expect(stack.warnings).toEqual([
+      expect.objectContaining({ kind: 'restart', subject: 'aws_instance.glance', message: expect.stringContaining('instance_type "t3.medium" -> "m5.large"') }),
+    ]);
+  });
+
+  it('flattens a root volume change to its path', () => {
+    const stack = diffStack('example', fakeStack(EXAMPLE), fakeStack({ ...EXAMPLE, glanceDisk: 320 }));
+    expect(stack.resources[0]?.changes).toEqual([{ path: 'root_block_device.volume_size', before: 160, after: 320 }]);
+    expect(stack.warnings.map((w) => w.kind)).toEqual(['root-volume']);
+  });
+
+  it('warns when an instance is replaced or destroyed', () => {
+    const before = fakeStack(EXAMPLE);
+    const after = structuredClone(before) as any;
+    after.resource.aws_instance.glance.private_ip = '192.168.100.31';
+    delete after.resource.aws_instance.keystone;
+    const stack = diffStack('example', before, after);
+    expect(stack.warnings.map((w) => [w.kind, w.subject])).toEqual([
+      ['replace', 'aws_instance.glance'],
+      ['destroy', 'aws_instance.keystone'],
+    ]);
+    expect(stack.warnings[1]?.message).toBe('aws_instance.keystone (example-keystone) is destroyed');
+  });
+
+  it('warns when the AMI lookup of instances changes', () => {
+    const before = fakeStack(EXAMPLE);
+    const after = structuredClone(before) as any;
+    after.data.aws_ami.ubuntu.filter[0].values = ['ubuntu/images/*xenial-16.04-amd64-server-*'];
+    const stack = diffStack('example', before, after);
+    expect(stack.resources.map((r) => r.address)).toEqual(['data.aws_ami.ubuntu']);
+    expect(stack.warnings.map((w) => [w.kind, w.subject])).toEqual([
+      ['replace', 'aws_instance.glance'],
+      ['replace', 'aws_instance.keystone'],
+    ]);
+  });
+
+  it('warns loudly about a rule open to the whole internet', () => {
+    const stack = diffStack('example', fakeStack(EXAMPLE), fakeStack({ ...EXAMPLE, clientCidrs: ['203.0.113.0/24', '0.0.0.0/0'] }));
+    expect(stack.warnings).toEqual([
+      expect.objectContaining({ kind: 'open-world', subject: '0.0.0.0/0', message: 'opens to the whole internet 0.0.0.0/0: tcp 5000 (example-router)' }),
+    ]);
+  });
+
+  it('does not warn about a new rule from a network the base already admits', () => {
+    const before = fakeStack(EXAMPLE);
+    const after = structuredClone(before) as any;
+    after.resource.aws_vpc_security_group_ingress_rule['compute-compute-1_tcp-3306'] = {
+      ...after.resource.aws_vpc_security_group_ingress_rule['compute-compute-1_tcp-5672'],
+      from_port: 3306,
+      to_port: 3306,
+    };
+    const stack = diffStack('example', before, after);
+    expect(stack.resources[0]?.rules.map((c) => c.text)).toEqual(['tcp 3306 from 198.51.100.11/32']);
+    expect(stack.warnings).toEqual([]);
+  });
+
+  it('reports settings only when they really change', () => {
+    const before = fakeStack(EXAMPLE);
+    const after = structuredClone(before) as any;
+    after.provider.aws[0].region = 'eu-west-1';
+    after['//'].metadata.version = '0.22.0';
+    const stack = diffStack('example', before, after);
+    expect(stack.settings).toEqual([{ path: 'provider.aws[0].region', before: 'us-east-1', after: 'eu-west-1' }]);
+  });
+
+  it('reports added and removed stacks, warning about the instances a removal destroys', () => {
+    const report = diffSyntheses(
+      side('base', ['gone', fakeStack({ ...EXAMPLE, name: 'gone' })]),
+      side('head', ['example', fakeStack(EXAMPLE)]),
+    );
+    expect(report.stacks.map((s) => [s.name, s.action])).toEqual([
+      ['example', 'add'],
+      ['gone', 'remove'],
+    ]);
+    expect(report.stacks[1]?.warnings.filter((w) => w.kind === 'destroy').map((w) => w.subject)).toEqual([
+      'aws_instance.glance',
+      'aws_instance.keystone',
+    ]);
+    expect(report.stacks[0]?.settings).toEqual([]);
+  });
+});
