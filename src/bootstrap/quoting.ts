@@ -1,0 +1,43 @@
+// Remote shell commands from argv arrays: every element quoted with shell-quote, never a string
+// pasted together from inventory values. Privileged commands of a non-root user go through `sudo -n`
+// (never a password prompt: a missing sudo rule fails at once with a clear error).
+import { quote } from 'shell-quote';
+import type { Command } from './step.ts';
+
+/** One argv element for the remote shell; shell-quote leaves safe words bare and quotes the rest. */
+export function quoteArg(arg: string): string {
+  if (arg === '') return "''";
+  return quote([arg]);
+}
+
+export function quoteArgv(argv: readonly string[]): string {
+  if (argv.length === 0) throw new Error('empty command');
+  return argv.map(quoteArg).join(' ');
+}
+
+/** The argv of a command: an argv as is, a script as `sh -c SCRIPT sh ARGS...`. */
+export function commandArgv(command: Command): readonly string[] {
+  if (isScript(command)) return ['sh', '-c', command.script, 'sh', ...(command.args ?? [])];
+  return command;
+}
+
+export function isScript(command: Command): command is { readonly script: string; readonly args?: readonly string[] } {
+  return !Array.isArray(command) && typeof (command as { script?: unknown }).script === 'string';
+}
+
+/** Whether a user needs sudo for root's commands. */
+export function needsSudo(user: string): boolean {
+  return user !== 'root';
+}
+
+/** The command line the remote shell receives, with `sudo -n --` in front when it must run as root. */
+export function commandLine(command: Command, opts: { sudo?: boolean; user: string }): string {
+  const argv = commandArgv(command);
+  const prefix = opts.sudo && needsSudo(opts.user) ? ['sudo', '-n', '--'] : [];
+  return quoteArgv([...prefix, ...argv]);
+}
+
+/** How a command is shown to the operator (dry run, logs): scripts by their argv, readable. */
+export function describeCommand(command: Command, opts: { sudo?: boolean; user: string }): string {
+  return commandLine(command, opts);
+}

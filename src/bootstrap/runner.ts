@@ -1,0 +1,158 @@
+// Runs the planned units: hosts in parallel (bounded), the steps of one host one after another in
+// dependency order. A failure stops only what depends on it; the run ends with a recap per host.
+import { ConnectError, ConnectionLostError } from './connection.ts';
+import { HostKeyError } from './host-keys.ts';
+import { Limiter } from './limiter.ts';
+import { planUnits, unitId, type PlannedUnit, type UnitKey } from './plan.ts';
+import type { Phase } from './session.ts';
+import type { AnyStep, BootstrapCluster, HostRole, HostSession, StepContext, StepStatus } from './step.ts';
+
+/** Where the runner gets a host's session for a step and phase (SSH in a run, in-memory in unit tests). */
+export interface SessionProvider {
+  /** Connects if needed (throws ConnectError / HostKeyError when the host cannot be reached). */
+  session(hostName: string, use: { step: string; phase: Phase; mayReboot: boolean }): Promise<HostSession>;
+  /** Registers a secret with the run's redactor. */
+  secret(value: string): void;
+}
+
+export interface UnitResult {
+  readonly step: string;
+  readonly host: string;
+  readonly status: StepStatus;
+  /** The change (changed, or would-change in a dry run), or why nothing was needed. */
+  readonly description?: string;
+  /** Why it failed or was skipped. */
+  readonly message?: string;
+  readonly ms: number;
+}
+
+export type RunEvent =
+  | { readonly type: 'unit-start'; readonly step: string; readonly host: string; readonly title: string }
+  | ({ readonly type: 'unit-end' } & UnitResult)
+  | { readonly type: 'log'; readonly step: string; readonly host: string; readonly message: string };
+
+export interface RunOptions {
+  readonly cluster: BootstrapCluster;
+  readonly steps: readonly AnyStep[];
+  readonly sessions: SessionProvider;
+  readonly dryRun: boolean;
+  /** Hosts worked on at once. Default 10. */
+  readonly concurrency?: number;
+  readonly only?: readonly string[];
+  /** Re-runs of a retry-safe step (or a check) after a lost connection. Default 2. */
+  readonly lostConnectionRetries?: number;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export interface HostRecap {
+  readonly ok: number;
+  readonly changed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+export interface RunResult {
+  readonly results: readonly UnitResult[];
+  /** Per host, in the cluster's host order (hosts without steps left out). */
+  readonly recap: ReadonlyMap<string, HostRecap>;
+  readonly failed: boolean;
+  readonly dryRun: boolean;
+}
+
+export async function runSteps(opts: RunOptions): Promise<RunResult> {
+  const units = planUnits(opts.cluster, opts.steps, opts.only);
+  const limiter = new Limiter(opts.concurrency ?? 10);
+  const settled = new Map<string, Promise<UnitResult>>();
+  const unreachable = new Map<string, string>();
+  const emit = opts.onEvent ?? (() => {});
+
+  const runUnit = async (unit: PlannedUnit): Promise<UnitResult> => {
+    const key: UnitKey = { step: unit.step.id, host: unit.host.name };
+    if (unit.after) await settled.get(unitId(unit.after));
+    const deps = await Promise.all(unit.dependsOn.map((d) => settled.get(unitId(d))!));
+    const blocked = deps.filter((d) => d.status === 'failed' || d.status === 'skipped');
+    if (blocked.length > 0) {
+      const b = blocked[0]!;
+      const where = b.host === key.host ? '' : ` on ${b.host}`;
+      const r: UnitResult = { ...key, status: 'skipped', message: `${b.step}${where} ${b.status === 'failed' ? 'failed' : 'was skipped'}`, ms: 0 };
+      emit({ type: 'unit-end', ...r });
+      return r;
+    }
+    const down = unreachable.get(key.host);
+    if (down !== undefined) {
+      const r: UnitResult = { ...key, status: 'skipped', message: `host unreachable: ${down}`, ms: 0 };
+      emit({ type: 'unit-end', ...r });
+      return r;
+    }
+    return limiter.run(async () => {
+      emit({ type: 'unit-start', ...key, title: unit.step.title });
+      const started = Date.now();
+      const r = await executeUnit(unit, opts, emit).catch((err: unknown): Omit<UnitResult, 'ms'> => {
+        if (err instanceof ConnectError || err instanceof HostKeyError) unreachable.set(key.host, err.message);
+        return { ...key, status: 'failed', message: err instanceof Error ? err.message : String(err) };
+      });
+      const result: UnitResult = { ...r, ms: Date.now() - started };
+      emit({ type: 'unit-end', ...result });
+      return result;
+    });
+  };
+
+  // Units are created in plan order, so every unit's predecessors are in `settled` before it.
+  for (const unit of units) settled.set(unitId({ step: unit.step.id, host: unit.host.name }), runUnit(unit));
+  const results = await Promise.all(settled.values());
+
+  const recap = new Map<string, { ok: number; changed: number; failed: number; skipped: number }>();
+  for (const h of opts.cluster.hosts) {
+    if (results.some((r) => r.host === h.name)) recap.set(h.name, { ok: 0, changed: 0, failed: 0, skipped: 0 });
+  }
+  for (const r of results) recap.get(r.host)![r.status]++;
+  return { results, recap, failed: results.some((r) => r.status === 'failed'), dryRun: opts.dryRun };
+}
+
+async function executeUnit(unit: PlannedUnit, opts: RunOptions, emit: (e: RunEvent) => void): Promise<Omit<UnitResult, 'ms'>> {
+  const { step, host } = unit;
+  const key = { step: step.id, host: host.name };
+  const retries = opts.lostConnectionRetries ?? 2;
+  for (let attempt = 0; ; attempt++) {
+    let phase: Phase = 'check';
+    try {
+      const check = await step.check(await context(opts, step, host.name, 'check', emit));
+      if (!check.needed) return { ...key, status: 'ok', ...(check.description ? { description: check.description } : {}) };
+      phase = 'apply';
+      await step.apply(await context(opts, step, host.name, 'apply', emit), check.plan);
+      return { ...key, status: 'changed', description: check.description };
+    } catch (err) {
+      if (err instanceof ConnectionLostError && attempt < retries && (phase === 'check' || step.retrySafe)) {
+        emit({ type: 'log', ...key, message: `${err.message}; running the step again (${phase === 'check' ? 'its check changes nothing' : 'it is safe to retry'})` });
+        continue;
+      }
+      if (err instanceof ConnectionLostError && phase === 'apply') {
+        throw new Error(
+          `${err.message} while applying ${step.id}: the change may be partly made. Not retried (the step is not declared safe to retry); ` +
+            'run bootstrap again once the host is reachable: its check will find what is left to do.',
+        );
+      }
+      throw err;
+    }
+  }
+}
+
+async function context(opts: RunOptions, step: AnyStep, hostName: string, phase: Phase, emit: (e: RunEvent) => void): Promise<StepContext> {
+  const use = { step: step.id, phase, mayReboot: step.mayReboot === true };
+  // Connecting happens here: an unreachable host or a refused host key fails the unit.
+  const host = await opts.sessions.session(hostName, use);
+  return {
+    cluster: opts.cluster,
+    host,
+    dryRun: opts.dryRun,
+    session: (name: string) => opts.sessions.session(name, { ...use, mayReboot: name === hostName && use.mayReboot }),
+    sessions: (role: HostRole) =>
+      Promise.all(
+        opts.cluster.hosts
+          .filter((h) => h.roles.includes(role))
+          .map((h) => opts.sessions.session(h.name, { ...use, mayReboot: h.name === hostName && use.mayReboot })),
+      ),
+    log: (message: string) => emit({ type: 'log', step: step.id, host: hostName, message }),
+    secret: (value: string) => opts.sessions.secret(value),
+  };
+}
