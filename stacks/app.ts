@@ -1,0 +1,85 @@
+// From inventory files to synthesized stacks, in two phases: every inventory is loaded and
+// checked, and every stack built and validated, before the first file is written.
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, TerraformStack } from 'cdktf';
+import { InventoryError, type Diagnostic } from '../src/inventory/diagnostic.ts';
+import { inventoryFiles, loadInventory } from '../src/inventory/load.ts';
+import type { ClusterModel } from '../src/inventory/model.ts';
+import { ClusterStack, stackProblems } from './cluster-stack.ts';
+
+/** The inventories to synthesize: OPENCLOUD_INVENTORY=FILE, or every inventory/*.yaml. */
+export function selectInventories(env: NodeJS.ProcessEnv = process.env, dir = 'inventory'): string[] {
+  const one = env.OPENCLOUD_INVENTORY?.trim();
+  return one ? [one] : inventoryFiles(dir);
+}
+
+/**
+ * The models of all files, or an InventoryError with the diagnostics of every file at once,
+ * including what only shows across files (two inventories of one name) or in the stack.
+ */
+export function loadClusters(files: readonly string[]): ClusterModel[] {
+  const diagnostics: Diagnostic[] = [];
+  const models: ClusterModel[] = [];
+  const byName = new Map<string, string>();
+  for (const file of files) {
+    const result = loadInventory(file);
+    diagnostics.push(...result.diagnostics);
+    const model = result.model;
+    if (!model) continue;
+    const first = byName.get(model.name);
+    if (first) diagnostics.push(result.diagnosticAt(['name'], `stack "${model.name}" is already defined by ${first}; names must be unique`));
+    else byName.set(model.name, file);
+    const problems = stackProblems(model);
+    diagnostics.push(...problems.map((p) => result.diagnosticAt(p.path, p.message)));
+    if (problems.length === 0) models.push(model);
+  }
+  if (diagnostics.length > 0) throw new InventoryError(diagnostics);
+  return models;
+}
+
+/** Policy or construct validations failed; nothing was written. */
+export class SynthesisError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`synthesis stopped, nothing written:\n  ${problems.join('\n  ')}`);
+    this.name = 'SynthesisError';
+  }
+}
+
+export interface SynthOptions {
+  /** @default CDKTF_OUTDIR (set by cdktf-cli), else 'cdktf.out' */
+  readonly outdir?: string;
+}
+
+export interface SynthResult {
+  readonly outdir: string;
+  readonly stacks: readonly ClusterStack[];
+}
+
+/** Every problem the validations of every stack report, as `[path] message`. */
+export function validateStacks(stacks: readonly TerraformStack[]): string[] {
+  return stacks.flatMap((stack) =>
+    stack.node.findAll().flatMap((c) => c.node.validate().map((message) => `[${c.node.path}] ${message}`)),
+  );
+}
+
+/** Builds one ClusterStack per model and writes `<outdir>/stacks/<name>/cdk.tf.json`. */
+export function synthesize(models: readonly ClusterModel[], options: SynthOptions = {}): SynthResult {
+  const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const created = !existsSync(outdir);
+  try {
+    // stackTraces off: they would put this machine's paths into the synthesized metadata.
+    const app = new App({ outdir, stackTraces: false });
+    const stacks = models.map(
+      (model) => new ClusterStack(app, model.name, { model, workingDirectory: join(outdir, 'stacks', model.name) }),
+    );
+    const problems = validateStacks(stacks);
+    if (problems.length > 0) throw new SynthesisError(problems);
+    app.synth();
+    return { outdir, stacks };
+  } catch (err) {
+    // App creates the output directory up front; leave no trace of a run that wrote nothing.
+    if (created && existsSync(outdir) && readdirSync(outdir).length === 0) rmdirSync(outdir);
+    throw err;
+  }
+}

@@ -1,0 +1,77 @@
+// One of the controller's service VMs as an EC2 instance on the management network.
+import { Instance, type InstanceConfig } from '@cdktf/provider-aws/lib/instance/index.js';
+import { Construct } from 'constructs';
+import { ipv4, nonEmpty, positive, required } from './props.ts';
+import { clusterTags, SERVICE_TAG } from './tags.ts';
+
+/** What the instance is made of: a service VM of the model (reference sizes with overrides). */
+export interface ServiceVmSpec {
+  /** VM name from the reference table, e.g. keystone. */
+  readonly name: string;
+  /** EC2 instance type (the reference vCPU/RAM, or the inventory's override). */
+  readonly instanceType: string;
+  /** Root volume size in GiB. */
+  readonly diskGiB: number;
+  /** Fixed address on the management network. */
+  readonly ip: string;
+}
+
+export interface ServiceVmProps {
+  /** Cluster name, for tags. */
+  readonly cluster: string;
+  /** The VM. */
+  readonly vm: ServiceVmSpec;
+  /** Management subnet. */
+  readonly subnetId: string;
+  /** Security groups of the VM. */
+  readonly securityGroupIds: readonly string[];
+  /** Ubuntu AMI. */
+  readonly imageId: string;
+  /** EC2 key pair for the first login. */
+  readonly keyName: string;
+  /** EBS type of the root volume. @default 'gp3' */
+  readonly volumeType?: string;
+}
+
+/** The shared parts of every cluster instance: image, size, key, encrypted root volume, IMDSv2, tags. */
+export function instanceBase(cluster: string, service: string, props: { instanceType: string; diskGiB: number; imageId: string; keyName: string; volumeType?: string }): InstanceConfig {
+  const tags = clusterTags(cluster, service, { [SERVICE_TAG]: service });
+  return {
+    ami: props.imageId,
+    instanceType: props.instanceType,
+    keyName: props.keyName,
+    rootBlockDevice: { volumeSize: props.diskGiB, volumeType: props.volumeType ?? 'gp3', encrypted: true, tags },
+    // IMDSv2 only: the Juju VM runs tools that fetch URLs on others' behalf.
+    metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+    tags,
+  };
+}
+
+export class ServiceVm extends Construct {
+  readonly instanceId: string;
+  readonly privateIp: string;
+  /** The EC2 private DNS name, e.g. ip-192-168-100-40.ec2.internal. */
+  readonly privateDns: string;
+
+  constructor(scope: Construct, id: string, props: ServiceVmProps) {
+    super(scope, id);
+    const C = 'ServiceVm';
+    const vm = required(C, 'vm', props.vm);
+    const name = required(C, 'vm.name', vm.name);
+    const instance = new Instance(this, 'instance', {
+      ...instanceBase(required(C, 'cluster', props.cluster), name, {
+        instanceType: required(C, 'vm.instanceType', vm.instanceType),
+        diskGiB: positive(C, 'vm.diskGiB', vm.diskGiB),
+        imageId: required(C, 'imageId', props.imageId),
+        keyName: required(C, 'keyName', props.keyName),
+        ...(props.volumeType ? { volumeType: props.volumeType } : {}),
+      }),
+      subnetId: required(C, 'subnetId', props.subnetId),
+      privateIp: ipv4(C, 'vm.ip', vm.ip),
+      vpcSecurityGroupIds: [...nonEmpty(C, 'securityGroupIds', props.securityGroupIds)],
+    });
+    this.instanceId = instance.id;
+    this.privateIp = instance.privateIp;
+    this.privateDns = instance.privateDns;
+  }
+}
