@@ -2,6 +2,8 @@
 // No stack trace reaches the operator unless OPENCLOUD_DEBUG is set.
 import { Command, CommanderError, Option } from 'commander';
 import { validate } from './commands/validate.ts';
+import { registerReviewCommands } from './review/commands.ts';
+import { registerBootstrap } from './commands/bootstrap.ts';
 import { InventoryFileError } from './inventory/load.ts';
 import { InventoryError } from './inventory/diagnostic.ts';
 
@@ -27,6 +29,9 @@ export function buildProgram(out: (line: string) => void): Command {
     .action((files: string[], opts: { format: 'text' | 'github' }) => {
       process.exitCode = validate(files, { format: opts.format, out });
     });
+
+  registerBootstrap(program, out);
+  registerReviewCommands(program, out);
 
   return program;
 }

@@ -1,0 +1,147 @@
+// A bootstrap run end to end: the cluster's hosts, the host key policy, one connection per host,
+// the steps in dependency order, progress, the JSON-lines log and the recap.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { ClusterModel } from '../inventory/model.ts';
+import { resolveCluster } from './cluster-hosts.ts';
+import { ConnectionPool } from './connection-pool.ts';
+import { DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from './connection.ts';
+import { HostKeyPolicy } from './host-keys.ts';
+import { KnownHosts } from './known-hosts.ts';
+import type { StackOutputs } from './outputs.ts';
+import { planUnits } from './plan.ts';
+import { LiveProgress, PlainProgress, useLiveProgress, type Progress } from './progress.ts';
+import { formatRecap } from './recap.ts';
+import { Redactor } from './redact.ts';
+import { RunLog, RUNS_DIR } from './run-log.ts';
+import { runSteps, type RunResult, type SessionProvider } from './runner.ts';
+import { RemoteHost } from './session.ts';
+import type { AnyStep } from './step.ts';
+
+export interface BootstrapOptions {
+  readonly model: ClusterModel;
+  readonly outputs?: StackOutputs;
+  readonly steps: readonly AnyStep[];
+  readonly only?: readonly string[];
+  readonly dryRun?: boolean;
+  readonly concurrency?: number;
+  readonly acceptNewHostKeys?: boolean;
+  /** Where the JSON-lines log goes. Default .opencloud/runs. */
+  readonly logDir?: string;
+  /** Connection tuning (tests shorten the timeouts). */
+  readonly connection?: Partial<Omit<ConnectionSettings, 'privateKey' | 'agent'>>;
+  readonly out?: (line: string) => void;
+  /** Live task list; default: on a terminal outside CI. */
+  readonly live?: boolean;
+}
+
+export interface BootstrapResult extends RunResult {
+  readonly logFile: string;
+}
+
+/** `~/x` and relative paths (relative to the working directory, like inventory paths). */
+export function expandPath(p: string): string {
+  return p === '~' || p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : resolve(p);
+}
+
+export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult> {
+  const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dryRun = opts.dryRun ?? false;
+  const cluster = resolveCluster(opts.model, opts.outputs);
+  const units = planUnits(cluster, opts.steps, opts.only); // fails early on unknown steps or cycles
+  const redactor = new Redactor();
+  const log = new RunLog(opts.model.name, redactor, opts.logDir ?? RUNS_DIR);
+  const ssh = opts.model.ssh;
+  const knownHostsFile = expandPath(ssh.knownHostsFile ?? '~/.ssh/known_hosts');
+  const progress: Progress = (opts.live ?? useLiveProgress()) ? new LiveProgress(out, dryRun) : new PlainProgress(out, dryRun);
+
+  const policy = new HostKeyPolicy({
+    knownHosts: new KnownHosts(knownHostsFile),
+    acceptNew: opts.acceptNewHostKeys ?? false,
+    onRecorded: (host, fingerprint, line) => {
+      log.write('host-key-recorded', { host: host.name, address: host.address, fingerprint, file: knownHostsFile, line });
+      progress.notice(`${host.name}: recorded new host key ${fingerprint} in ${knownHostsFile} (--accept-new-host-keys)`);
+    },
+  });
+  const settings: ConnectionSettings = {
+    ...DEFAULT_CONNECTION_SETTINGS,
+    ...opts.connection,
+    ...privateKeyOrAgent(ssh.privateKeyFile),
+  };
+  const pool = new ConnectionPool({
+    hosts: cluster.hosts,
+    settings,
+    policy,
+    onConnect: (e) => log.write('connect', { ...e }),
+  });
+  const sessions: SessionProvider = {
+    async session(hostName, use) {
+      const connection = pool.get(hostName);
+      await connection.ensure();
+      return new RemoteHost({
+        connection,
+        dryRun,
+        phase: use.phase,
+        step: use.step,
+        mayReboot: use.mayReboot,
+        redactor,
+        onCommand: (record) => {
+          log.write('exec', { ...record });
+          progress.command(record);
+        },
+        onLog: (message) => {
+          log.write('log', { host: hostName, step: use.step, message });
+          progress.event({ type: 'log', host: hostName, step: use.step, message });
+        },
+      });
+    },
+    secret: (value) => redactor.add(value),
+  };
+
+  log.write('run-start', {
+    cluster: opts.model.name,
+    inventory: opts.model.sourceFile,
+    dryRun,
+    only: opts.only ?? [],
+    concurrency: opts.concurrency ?? 10,
+    steps: opts.steps.map((s) => s.id),
+    hosts: cluster.hosts.map((h) => ({ name: h.name, roles: h.roles, address: h.address, ...(h.via ? { via: h.via } : {}) })),
+  });
+  const targeted = cluster.hosts.filter((h) => units.some((u) => u.host.name === h.name));
+  progress.start(targeted);
+  let result: RunResult | undefined;
+  try {
+    result = await runSteps({
+      cluster,
+      steps: opts.steps,
+      sessions,
+      dryRun,
+      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      ...(opts.only ? { only: opts.only } : {}),
+      onEvent: (e) => {
+        log.write(e.type, { ...e });
+        progress.event(e);
+      },
+    });
+  } finally {
+    pool.closeAll();
+    await progress.finish(result);
+  }
+  log.write('run-end', { failed: result.failed, recap: Object.fromEntries(result.recap) });
+  for (const line of ['', ...formatRecap(result), '', `log: ${log.file}`]) out(line);
+  return { ...result, logFile: log.file };
+}
+
+function privateKeyOrAgent(file: string | undefined): { privateKey?: string; agent?: string } {
+  if (file) {
+    const path = expandPath(file);
+    try {
+      return { privateKey: readFileSync(path, 'utf8') };
+    } catch (err) {
+      throw new Error(`cannot read ssh.privateKeyFile ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }
+  if (process.env.SSH_AUTH_SOCK) return { agent: process.env.SSH_AUTH_SOCK };
+  throw new Error('no SSH key: set ssh.privateKeyFile in the inventory, or run an SSH agent (SSH_AUTH_SOCK)');
+}
