@@ -1,7 +1,6 @@
 // From inventory files to synthesized stacks, in two phases: every inventory is loaded and
 // checked, and every stack built and validated, before the first file is written.
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { InventoryError, type Diagnostic } from '../src/inventory/diagnostic.ts';
 import { inventoryFiles, loadInventory } from '../src/inventory/load.ts';
@@ -70,9 +69,9 @@ export function synthesize(models: readonly ClusterModel[], options: SynthOption
   try {
     // stackTraces off: they would put this machine's paths into the synthesized metadata.
     const app = new App({ outdir, stackTraces: false });
-    const stacks = models.map(
-      (model) => new ClusterStack(app, model.name, { model, workingDirectory: join(outdir, 'stacks', model.name) }),
-    );
+    // The local state path is written for cdktf's standard layout (cdktf.out/stacks/<name>),
+    // not for this outdir, so the same inventory always synthesizes the same file.
+    const stacks = models.map((model) => new ClusterStack(app, model.name, { model }));
     const problems = validateStacks(stacks);
     if (problems.length > 0) throw new SynthesisError(problems);
     app.synth();
