@@ -1,7 +1,7 @@
 # Holder of one lab host: pid 1 of the host's pid namespace, run by
 #   ip netns exec NS unshare --mount --uts --pid --fork --propagation private sh holder.sh HOSTDIR NAME
 # It builds the host's private root (overlay over the real / with a per-host upper layer), brings
-# the host's network up, prints its pid as seen from outside, then stays as the host's init.
+# the host's network up, then stays as the host's init and prints its pid as seen from outside.
 set -eu
 read -r outside_pid _ < /proc/self/stat  # /proc is still the outer one here
 dir=$1 root=$1/root
@@ -24,7 +24,12 @@ mkdir -m 755 "$root/run/sshd"
 mount -t tmpfs -o mode=1777 tmp "$root/tmp"
 
 chroot "$root" /etc/opencloud-lab/network-up
-echo "$outside_pid"
-# A reaping init: daemons started inside (sshd) are reparented to it.
-exec chroot "$root" perl -e '$0 = "ocl-holder"; while (1) { wait == -1 and select(undef, undef, undef, 0.2) }' \
-  </dev/null >/dev/null 2>&1
+# Stay as the host's init: a reaping loop (daemons started inside, like sshd, are reparented to
+# it). It reports ready, with the pid startLab needs to enter the host, only once it runs.
+exec chroot "$root" perl -e '
+  $0 = "ocl-holder";
+  print "$ARGV[0]\n";
+  open STDOUT, ">", "/dev/null";
+  open STDERR, ">", "/dev/null";
+  while (1) { wait == -1 and select(undef, undef, undef, 0.2) }
+' "$outside_pid" </dev/null
