@@ -1,0 +1,47 @@
+// `juju-machine`: the compute node as a machine of the Juju environment, as the guide does it: on
+// the Juju host, check that it can log in to the node, then `juju add-machine ssh:USER@IP`.
+// A machine Juju already has at the node's address is taken as is.
+import { jujuClient } from '../juju/juju-host.ts';
+import { findMachineByAddress } from '../juju/status.ts';
+import type { Step, StepContext } from '../step.ts';
+
+/** The node this step runs on, as Juju reaches it. */
+function target(ctx: StepContext): { user: string; address: string; port: number } {
+  const h = ctx.host.host;
+  return { user: h.user, address: h.address, port: h.port };
+}
+
+export const jujuMachineStep: Step<undefined> = {
+  id: 'juju-machine',
+  title: 'node added to Juju as a manual machine',
+  hosts: 'compute',
+  dependsOn: ['juju-key', 'hosts'],
+  async check(ctx) {
+    const client = await jujuClient(ctx);
+    const { user, address } = target(ctx);
+    const machine = findMachineByAddress(await client.status(), address);
+    if (machine) return { needed: false, description: `juju machine ${machine.id} (${machine.agentState})` };
+    return { needed: true, description: `juju add-machine ssh:${user}@${address}`, plan: undefined };
+  },
+  async apply(ctx) {
+    const client = await jujuClient(ctx);
+    const { user, address, port } = target(ctx);
+    // The guide checks the login first: a refused key fails here, plainly, before Juju half-adds
+    // a machine. A probe that runs `true` only, so it neither trusts nor records the host key.
+    const probe = await client.session.exec(
+      [
+        'ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+        '-o', 'LogLevel=ERROR', '-p', String(port), `${user}@${address}`, 'true',
+      ],
+      { readOnly: true, timeoutMs: 30_000 },
+    );
+    if (probe.code !== 0) {
+      throw new Error(
+        `the Juju host cannot log in to ${user}@${address} (ssh exited ${probe.code}: ${probe.stderr.trim() || 'no message'}); ` +
+          'is its key authorized (juju-key) and the node reachable from it?',
+      );
+    }
+    const id = await client.addMachine(user, address);
+    if (id !== undefined) ctx.log(`juju machine ${id}`);
+  },
+};
