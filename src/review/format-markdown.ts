@@ -11,12 +11,17 @@ export const COMMENT_MARKER = '<!-- opencloud-diff -->';
 const COMMENT_LIMIT = 60_000;
 
 export function formatDiffMarkdown(report: DiffReport): string {
-  const full = render(report, true);
+  const full = render(report, true, Infinity);
   if (full.length <= COMMENT_LIMIT) return full;
-  return `${render(report, false)}\n\n_Details left out: the comment would exceed GitHub's size limit. Run \`opencloud diff --format text\` to see them._`;
+  const note = "\n\n_Details left out: the comment would exceed GitHub's size limit. Run `opencloud diff --format text` to see them._";
+  for (const rows of [Infinity, 100, 20]) {
+    const short = render(report, false, rows) + note;
+    if (short.length <= COMMENT_LIMIT || rows === 20) return short;
+  }
+  return full;
 }
 
-function render(report: DiffReport, details: boolean): string {
+function render(report: DiffReport, details: boolean, maxRows: number): string {
   const out: string[] = [COMMENT_MARKER, '## OpenCloud: what this change synthesizes', ''];
   out.push(`Base: ${code(report.base)} · head: ${code(report.head)}`, '');
   for (const note of report.notes) out.push(`> [!NOTE]`, `> ${note}`, '');
@@ -36,15 +41,16 @@ function render(report: DiffReport, details: boolean): string {
     const state = s.action === 'add' ? ' (new)' : s.action === 'remove' ? ' (removed)' : s.action === 'unchanged' ? ' (no changes)' : '';
     out.push(`| ${code(s.name)}${state} | ${n.add} | ${n.change} | ${n.remove} | ${s.warnings.length} |`);
   }
-  for (const s of report.stacks) if (s.action !== 'unchanged') out.push('', ...stackSection(s, details));
+  for (const s of report.stacks) if (s.action !== 'unchanged') out.push('', ...stackSection(s, details, maxRows));
   return out.join('\n');
 }
 
-function stackSection(s: StackDiff, details: boolean): string[] {
+function stackSection(s: StackDiff, details: boolean, maxRows: number): string[] {
   const out = [`### ${code(s.name)}`, ''];
   if (s.resources.length > 0) {
     out.push('| | resource | what |', '| --- | --- | --- |');
-    for (const r of s.resources) out.push(`| ${ACTION_SIGN[r.action]} | ${code(r.address)} | ${escape(resourceSummary(r))} |`);
+    for (const r of s.resources.slice(0, maxRows)) out.push(`| ${ACTION_SIGN[r.action]} | ${code(r.address)} | ${escape(resourceSummary(r))} |`);
+    if (s.resources.length > maxRows) out.push(`| | … and ${s.resources.length - maxRows} more | |`);
   }
   if (s.settings.length > 0) out.push('', `Settings: ${s.settings.map((c) => code(c.path)).join(', ')}`);
   if (!details) return out;

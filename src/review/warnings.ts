@@ -72,22 +72,25 @@ function isReplacing(path: string): boolean {
 /** Ingress rules added from a network that no ingress rule of the base admitted. */
 function openingWarnings(stack: StackChanges, before: TerraformDocument): Warning[] {
   const known = new Set(allRules(before).filter((r) => r.direction === 'ingress').map((r) => r.peer));
-  const opened = new Map<string, string[]>();
+  // peer -> group -> what it opens, so one new node reads as one warning.
+  const opened = new Map<string, Map<string, string[]>>();
   for (const r of stack.resources) {
     for (const change of r.rules) {
       const rule = change.rule;
       if (change.action !== 'add' || rule.direction !== 'ingress' || !isNetwork(rule.peer) || known.has(rule.peer)) continue;
-      const what = `${describeRule(rule).replace(/ from .*$/, '')} (${rule.group})`;
-      opened.set(rule.peer, [...(opened.get(rule.peer) ?? []), what]);
+      const groups = opened.get(rule.peer) ?? new Map<string, string[]>();
+      groups.set(rule.group, [...(groups.get(rule.group) ?? []), describeRule(rule).replace(/ from .*$/, '')]);
+      opened.set(rule.peer, groups);
     }
   }
-  return [...opened].map(([peer, ports]): Warning => {
+  return [...opened].map(([peer, groups]): Warning => {
     const world = isWorld(peer);
+    const what = [...groups].map(([group, ports]) => `${ports.join(', ')} on ${group}`).join('; ');
     return {
       kind: world ? 'open-world' : 'open-network',
       stack: stack.name,
       subject: peer,
-      message: `${world ? 'opens to the whole internet' : 'opens to a new network'} ${peer}: ${ports.join(', ')}`,
+      message: `${world ? 'opens to the whole internet' : 'opens to a new network'} ${peer}: ${what}`,
     };
   });
 }

@@ -26,7 +26,7 @@ describe('diffSyntheses', () => {
       ['add', 'aws_vpc_security_group_ingress_rule.compute-compute-4_tcp-5672', ['tcp 5672 from 198.51.100.14/32']],
     ]);
     expect(stack.warnings).toEqual([
-      expect.objectContaining({ kind: 'open-network', subject: '198.51.100.14/32', message: expect.stringContaining('gre (example-router), tcp 35357') }),
+      expect.objectContaining({ kind: 'open-network', subject: '198.51.100.14/32', message: 'opens to a new network 198.51.100.14/32: gre, tcp 35357, tcp 5672 on example-router' }),
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('diffSyntheses', () => {
   it('warns loudly about a rule open to the whole internet', () => {
     const stack = diffStack('example', fakeStack(EXAMPLE), fakeStack({ ...EXAMPLE, clientCidrs: ['203.0.113.0/24', '0.0.0.0/0'] }));
     expect(stack.warnings).toEqual([
-      expect.objectContaining({ kind: 'open-world', subject: '0.0.0.0/0', message: 'opens to the whole internet 0.0.0.0/0: tcp 5000 (example-router)' }),
+      expect.objectContaining({ kind: 'open-world', subject: '0.0.0.0/0', message: 'opens to the whole internet 0.0.0.0/0: tcp 5000 on example-router' }),
     ]);
   });
 
