@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { validate } from './commands/validate.ts';
 import { registerReviewCommands } from './review/commands.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
+import { registerPreflight } from './commands/preflight.ts';
 import { InventoryFileError } from './inventory/load.ts';
 import { InventoryError } from './inventory/diagnostic.ts';
 
@@ -31,6 +32,7 @@ export function buildProgram(out: (line: string) => void): Command {
     });
 
   registerBootstrap(program, out);
+  registerPreflight(program, out);
   registerReviewCommands(program, out);
 
   return program;

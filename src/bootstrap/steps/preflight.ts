@@ -22,7 +22,8 @@ export const preflightStep: Step<never> = {
     const model = ctx.cluster.model;
     const facts = await readHardwareFacts(ctx.host);
     const verdict = judgeNode(node, model.minimums, { series: model.ubuntuSeries, release: model.ubuntuRelease }, facts);
-    for (const line of formatPreflightTable(node.name, verdict)) ctx.log(line);
+    // One message, so the tables of nodes checked at once never interleave.
+    ctx.log(formatPreflightTable(node.name, verdict).join('\n'));
     if (verdict.reasons.length > 0) throw new PreflightError(node.name, verdict.reasons);
     return {
       needed: false,

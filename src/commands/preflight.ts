@@ -1,0 +1,63 @@
+// `opencloud preflight <cluster> [--outputs FILE] [--concurrency N] [--accept-new-host-keys]`:
+// the preflight step alone: every compute node's measured hardware against the minimums and its
+// declared hardware, a table per node. Changes nothing. Exit 0 when every node passes, 1 otherwise.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { bootstrap } from '../bootstrap/bootstrap.ts';
+import { readStackOutputs } from '../bootstrap/outputs.ts';
+import { STEPS } from '../bootstrap/steps/index.ts';
+import { preflightStep } from '../bootstrap/steps/preflight.ts';
+import { loadModel } from '../inventory/load.ts';
+import { findInventory } from './bootstrap.ts';
+
+interface PreflightCommandOptions {
+  outputs?: string;
+  concurrency: number;
+  acceptNewHostKeys?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError('must be a whole number from 1 to 1000');
+  return n;
+}
+
+export function registerPreflight(program: Command, out: (line: string) => void): void {
+  program
+    .command('preflight')
+    .description("compare each compute node's real hardware and OS with the minimums and its declared hardware (reads only)")
+    .argument('<cluster>', 'cluster name (the `name` of an inventory/*.yaml) or an inventory file')
+    .option('--outputs <file>', 'stack outputs from `cdktf deploy --outputs-file FILE` (managed controllers)')
+    .addOption(new Option('--concurrency <n>', 'nodes checked at once').argParser(positiveInt).default(10))
+    .option('--accept-new-host-keys', 'record the keys of hosts not yet in ssh.knownHostsFile (trust on first use); changed keys are still refused')
+    .action(async (cluster: string, opts: PreflightCommandOptions, cmd: Command) => {
+      const file = findInventory(cluster);
+      if (!file) {
+        cmd.error(`opencloud preflight: no inventory/*.yaml has name "${cluster}" (give a cluster name or an inventory file)`, {
+          exitCode: 2,
+          code: 'opencloud.unknownCluster',
+        });
+      }
+      const model = loadModel(file!);
+      // Preflight only talks to compute nodes; the outputs are needed only to resolve the
+      // managed controller's hosts, so they are read when given.
+      const outputs = opts.outputs ? readStackOutputs(opts.outputs, model.name) : undefined;
+      if (model.controller.kind === 'managed' && !outputs) {
+        cmd.error(`opencloud preflight: cluster ${model.name} has a managed controller: give its stack outputs with --outputs FILE`, {
+          exitCode: 2,
+          code: 'opencloud.missingOutputs',
+        });
+      }
+      const result = await bootstrap({
+        model,
+        ...(outputs ? { outputs } : {}),
+        steps: STEPS.some((s) => s.id === preflightStep.id) ? STEPS : [preflightStep],
+        only: [preflightStep.id],
+        dryRun: false, // preflight only reads: its check never asks for a change
+        concurrency: opts.concurrency,
+        acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
+        live: false, // the tables are the output: plain lines
+        out,
+      });
+      process.exitCode = result.failed ? 1 : 0;
+    });
+}
