@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NodeSSH } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -286,11 +289,75 @@ describe.skipIf(skipLabTests())('network-namespace lab', () => {
     console.log(`stop: ${Date.now() - t0} ms`);
     await lab.stop(); // idempotent
 
-    expect(listNetns().filter((n) => n.startsWith('ocl-'))).toEqual([]);
+    // Other processes may run labs of their own meanwhile: look for this one's names only.
     expect((await run('ip', ['netns', 'list'])).stdout).not.toContain(tag);
-    expect((await run('ip', ['-o', 'link'])).stdout).not.toMatch(/ocl/);
-    expect(fs.readFileSync('/proc/mounts', 'utf8')).not.toMatch(new RegExp(`${tag}|ocl-`));
+    expect((await run('ip', ['-o', 'link'])).stdout).not.toMatch(/ocl/); // this network namespace is ours alone
+    expect(fs.readFileSync('/proc/mounts', 'utf8')).not.toContain(tag);
     await within(2_000, async () => pids.every(gone));
     expect(fs.existsSync(lab.dir)).toBe(false);
+  });
+});
+
+describe.skipIf(skipLabTests())('lab housekeeping', () => {
+  const small = { computeNodes: 1, serviceVms: false, clients: false };
+
+  it('refuses to run outside the isolated network namespace', async () => {
+    const saved = process.env.OPENCLOUD_ISOLATED;
+    delete process.env.OPENCLOUD_ISOLATED;
+    try {
+      await expect(startLab(small)).rejects.toThrow(/refused: not in an isolated network namespace/);
+    } finally {
+      process.env.OPENCLOUD_ISOLATED = saved;
+    }
+  });
+
+  it("removes leftovers of dead processes but not a live process's lab", async () => {
+    const exited = spawn('true');
+    await new Promise((r) => exited.on('exit', r));
+    const deadPid = exited.pid!;
+    const live = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const deadNs = `ocl-${deadPid}-dead-host`;
+    const liveNs = `ocl-${live.pid}-beef-host`;
+    const deadDir = path.join(os.tmpdir(), `ocl-${deadPid}-dead`);
+    try {
+      await run('ip', ['netns', 'add', deadNs]);
+      await run('ip', ['netns', 'add', liveNs]);
+      fs.mkdirSync(deadDir);
+      // An SSH session that outlived its lab keeps the namespace busy.
+      const lingering = spawn('ip', ['netns', 'exec', deadNs, 'sleep', '600'], { stdio: 'ignore' });
+      await within(2_000, async () => pidsInNetns([deadNs]).length === 1);
+
+      const lab = await startLab(small);
+      await lab.stop();
+
+      expect(listNetns()).not.toContain(deadNs);
+      expect(fs.existsSync(deadDir)).toBe(false);
+      await within(2_000, async () => lingering.exitCode !== null || lingering.signalCode !== null);
+      expect(listNetns()).toContain(liveNs);
+    } finally {
+      live.kill();
+      await run('ip', ['netns', 'del', liveNs]);
+      await run('ip', ['netns', 'del', deadNs]);
+      fs.rmSync(deadDir, { recursive: true, force: true });
+    }
+  });
+
+  it('tears the lab down when the process gets SIGTERM', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/lab-until-signal.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const dir = await new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));
+      child.on('exit', (code) => reject(new Error(`fixture exited ${code}`)));
+    });
+    const tag = path.basename(dir);
+    expect(listNetns().filter((n) => n.startsWith(`${tag}-`))).toHaveLength(4);
+    const pids = pidsInNetns(listNetns().filter((n) => n.startsWith(`${tag}-`)));
+
+    child.kill('SIGTERM');
+    const signal = await new Promise((r) => child.on('exit', (_code, sig) => r(sig)));
+    expect(signal).toBe('SIGTERM');
+    expect(listNetns().filter((n) => n.startsWith(`${tag}-`))).toEqual([]);
+    expect(fs.existsSync(dir)).toBe(false);
+    await within(2_000, async () => pids.every(gone));
   });
 });
