@@ -7,14 +7,29 @@ import { jujuKeyStep } from './juju-key.ts';
 import { jujuMachineStep } from './juju-machine.ts';
 import { novaComputeStep } from './nova-compute.ts';
 import { computeConfigStep } from './compute-config.ts';
+import { jujuPreinstallStep } from './juju-preinstall.ts';
+import { routerStep } from './router.ts';
+import { controllerServicesStep } from './controller-services.ts';
+
+/**
+ * The step, also waiting for steps of the managed controller. They select no host for an existing
+ * controller, so there the dependency is void.
+ */
+const after = (step: AnyStep, ...ids: string[]): AnyStep => ({ ...step, dependsOn: [...(step.dependsOn ?? []), ...ids] });
 
 export const STEPS: readonly AnyStep[] = [
+  // The managed controller (issue 6): Juju, the router, the OpenStack services.
+  jujuPreinstallStep,
+  routerStep,
+  controllerServicesStep,
   preflightStep,
   hostsStep,
-  // Joining a compute node (issue 5): key before add-machine, as the guide says.
-  jujuKeyStep,
+  // Joining a compute node (issue 5): key before add-machine, as the guide says. On a managed
+  // controller Juju's key exists only after juju-preinstall, and nova-compute relates to the
+  // controller's services, which controller-services deploys.
+  after(jujuKeyStep, 'juju-preinstall'),
   jujuMachineStep,
-  novaComputeStep,
+  after(novaComputeStep, 'controller-services'),
   computeConfigStep,
 ];
 

@@ -1,0 +1,112 @@
+// `router`: the Juju/router VM forwards between the public side and the management network. IP
+// forwarding on (persisted in /etc/sysctl.d and applied), and the ruleset of router/ruleset.ts:
+// the port forwards for the client networks, the compute ports and GRE for each compute node's
+// /32, masquerading of the management network's outbound traffic. Our chains are rebuilt in one
+// `iptables-restore --noflush` transaction whenever `iptables-save` shows them differing.
+//
+// Not persisted across a reboot of the router: a bootstrap run restores the ruleset (check finds
+// the chains missing). Installing iptables-persistent would save every table, other tools' too.
+import { isManaged, managedController, routerManagementAddress, serviceVmAddress } from '../router/controller-addresses.ts';
+import { findRouterInterfaces, parseAddresses, parseDefaultRouteDevice, type RouterInterfaces } from '../router/interfaces.ts';
+import { ROUTER_PACKAGES, installPackages, missingPackages } from '../router/packages.ts';
+import { buildRuleset, type Ruleset, type Table } from '../router/ruleset.ts';
+import { compareRuleset, parseSaved, restoreInput, TABLES, type SavedTable } from '../router/ruleset-sync.ts';
+import type { BootstrapCluster, HostSession, Step } from '../step.ts';
+
+export const SYSCTL_FILE = '/etc/sysctl.d/60-opencloud-router.conf';
+export const SYSCTL_CONTENT =
+  '# opencloud-provisioner (step router): the Juju/router VM routes between the public and the management network.\nnet.ipv4.ip_forward = 1\n';
+
+/** The ruleset this cluster's router must have, given its interfaces. */
+export function desiredRuleset(cluster: BootstrapCluster, interfaces: RouterInterfaces): Ruleset {
+  const c = managedController(cluster);
+  return buildRuleset({
+    publicInterface: interfaces.public,
+    managementInterface: interfaces.management,
+    managementCidr: c.managementCidr,
+    forwards: c.forwards.map((f) => ({ port: f.port, vmIp: serviceVmAddress(cluster, f.vm), vmPort: f.vmPort })),
+    computePorts: c.computePorts.map((p) => ({ protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}), vmIp: serviceVmAddress(cluster, p.vm) })),
+    computeNodeIps: cluster.model.computeNodes.map((n) => n.publicIp),
+    clientCidrs: c.clientCidrs,
+    allowAnyClient: c.allowAnyClient,
+  });
+}
+
+async function routerInterfaces(session: HostSession, cluster: BootstrapCluster): Promise<RouterInterfaces> {
+  const c = managedController(cluster);
+  const [addresses, routes] = await Promise.all([
+    session.run(['ip', '-4', '-o', 'addr', 'show'], { readOnly: true }),
+    session.run(['ip', '-4', 'route', 'show', 'default'], { readOnly: true }),
+  ]);
+  const defaultRouteDevice = parseDefaultRouteDevice(routes);
+  return findRouterInterfaces(
+    { addresses: parseAddresses(addresses), ...(defaultRouteDevice ? { defaultRouteDevice } : {}) },
+    {
+      managementIp: routerManagementAddress(cluster),
+      managementCidr: c.managementCidr,
+      ...(cluster.outputs ? { publicIp: cluster.outputs.router_public_ip } : {}),
+      publicSubnetCidr: c.publicSubnetCidr,
+    },
+  );
+}
+
+async function savedTables(session: HostSession): Promise<Record<Table, SavedTable>> {
+  const out = {} as Record<Table, SavedTable>;
+  for (const table of TABLES) out[table] = parseSaved(await session.run(['iptables-save', '-t', table], { sudo: true, readOnly: true }), table);
+  return out;
+}
+
+interface RouterPlan {
+  readonly packages: readonly string[];
+  readonly sysctlFile: boolean;
+  readonly sysctlRuntime: boolean;
+  readonly rules: boolean;
+}
+
+export const routerStep: Step<RouterPlan> = {
+  id: 'router',
+  title: 'Juju/router VM: IP forwarding, port forwards, compute-node access, masquerading',
+  hosts: (host, cluster) => isManaged(cluster) && host.roles.includes('router'),
+  // Every apply leaves the same state (an atomic file, a sysctl, a transaction): safe to repeat.
+  retrySafe: true,
+  async check(ctx) {
+    const packages = await missingPackages(ctx.host, ROUTER_PACKAGES);
+    const sysctlFile = (await ctx.host.readFile(SYSCTL_FILE)) !== SYSCTL_CONTENT;
+    const forwarding = packages.includes('procps') ? '' : (await ctx.host.run(['sysctl', '-n', 'net.ipv4.ip_forward'], { readOnly: true })).trim();
+    const sysctlRuntime = forwarding !== '1';
+    let diffs: string[];
+    let interfaces: RouterInterfaces | undefined;
+    if (packages.length > 0) {
+      diffs = ['iptables tools missing'];
+    } else {
+      interfaces = await routerInterfaces(ctx.host, ctx.cluster);
+      diffs = compareRuleset(desiredRuleset(ctx.cluster, interfaces), await savedTables(ctx.host));
+    }
+    const plan: RouterPlan = { packages, sysctlFile, sysctlRuntime, rules: diffs.length > 0 };
+    const where = interfaces ? ` (public ${interfaces.public} by ${interfaces.publicFoundBy}, management ${interfaces.management})` : '';
+    const todo = [
+      ...(packages.length ? [`install ${packages.join(', ')}`] : []),
+      ...(sysctlFile ? [`write ${SYSCTL_FILE}`] : []),
+      ...(sysctlRuntime ? ['turn IP forwarding on'] : []),
+      ...(plan.rules ? [`rebuild the OPENCLOUD-* chains${where}: ${diffs.join('; ')}`] : []),
+    ];
+    if (todo.length === 0) return { needed: false, description: `forwarding on, ruleset up to date${where}` };
+    return { needed: true, description: todo.join('; '), plan };
+  },
+  async apply(ctx, plan) {
+    await installPackages(ctx.host, plan.packages);
+    if (plan.sysctlFile) await ctx.host.writeFile(SYSCTL_FILE, SYSCTL_CONTENT, { mode: 0o644, owner: 'root:root' });
+    if (plan.sysctlFile || plan.sysctlRuntime) await ctx.host.run(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], { sudo: true });
+    if (!plan.rules) return;
+    const interfaces = await routerInterfaces(ctx.host, ctx.cluster);
+    const desired = desiredRuleset(ctx.cluster, interfaces);
+    // From what iptables shows right now, not at check time: the restore deletes exactly the
+    // duplicate jumps and stale chains that exist.
+    const input = restoreInput(desired, await savedTables(ctx.host));
+    await ctx.host.run(['iptables-restore', '--noflush'], { sudo: true, stdin: input });
+    if (ctx.dryRun) return;
+    const left = compareRuleset(desired, await savedTables(ctx.host));
+    if (left.length > 0) throw new Error(`iptables still differs after iptables-restore (is this iptables printing rules in another form?): ${left.join('; ')}`);
+    ctx.log(`${desired.filter.rules.length + desired.nat.rules.length} rules in our chains`);
+  },
+};
