@@ -1,11 +1,12 @@
 // From inventory files to synthesized stacks, in two phases: every inventory is loaded and
 // checked, and every stack built and validated, before the first file is written.
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { App, TerraformStack } from 'cdktf';
 import { InventoryError, type Diagnostic } from '../src/inventory/diagnostic.ts';
 import { inventoryFiles, loadInventory } from '../src/inventory/load.ts';
 import type { ClusterModel } from '../src/inventory/model.ts';
 import { ClusterStack, stackProblems } from './cluster-stack.ts';
+import { PropsError } from './props.ts';
 
 /** The inventories to synthesize: OPENCLOUD_INVENTORY=FILE, or every inventory/*.yaml. */
 export function selectInventories(env: NodeJS.ProcessEnv = process.env, dir = 'inventory'): string[] {
@@ -71,14 +72,21 @@ export function synthesize(models: readonly ClusterModel[], options: SynthOption
     const app = new App({ outdir, stackTraces: false });
     // The local state path is written for cdktf's standard layout (cdktf.out/stacks/<name>),
     // not for this outdir, so the same inventory always synthesizes the same file.
-    const stacks = models.map((model) => new ClusterStack(app, model.name, { model }));
+    const stacks = models.map((model) => {
+      try {
+        return new ClusterStack(app, model.name, { model });
+      } catch (err) {
+        if (err instanceof PropsError) err.message = `${model.sourceFile}: ${err.message}`;
+        throw err;
+      }
+    });
     const problems = validateStacks(stacks);
     if (problems.length > 0) throw new SynthesisError(problems);
     app.synth();
     return { outdir, stacks };
   } catch (err) {
-    // App creates the output directory up front; leave no trace of a run that wrote nothing.
-    if (created && existsSync(outdir) && readdirSync(outdir).length === 0) rmdirSync(outdir);
+    // App and the stacks create directories up front; a failed run leaves no trace.
+    if (created) rmSync(outdir, { recursive: true, force: true });
     throw err;
   }
 }

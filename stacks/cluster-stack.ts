@@ -13,7 +13,7 @@ import { ComputeNodeAccess } from './compute-node-access.ts';
 import { ComputeNodeFirewall } from './compute-node-firewall.ts';
 import { ComputeNodeInstance } from './compute-node-instance.ts';
 import { ExistingControllerAccess } from './existing-controller-access.ts';
-import { ClusterKeyPair } from './key-pair.ts';
+import { ClusterKeyPair, publicKeyFileProblem } from './key-pair.ts';
 import { ManagementFirewall } from './management-firewall.ts';
 import { ManagementNetwork } from './management-network.ts';
 import { PropsError } from './props.ts';
@@ -48,11 +48,15 @@ export function stackProblems(model: ClusterModel): { path: Path; message: strin
           message: 'EC2 compute nodes need a subnet, which an existing controller does not name yet; build this node by hand or use a managed controller',
         });
     });
-  } else if (c.clientCidrs.every(isAnyAddress)) {
-    problems.push({
-      path: ['controller', 'clientCidrs'],
-      message: 'must also name the operator\'s own network: SSH to the router is never opened to 0.0.0.0/0',
-    });
+  } else {
+    if (c.clientCidrs.every(isAnyAddress)) {
+      problems.push({
+        path: ['controller', 'clientCidrs'],
+        message: 'must also name the operator\'s own network: SSH to the router is never opened to 0.0.0.0/0',
+      });
+    }
+    const unreadable = c.publicKeyFile ? publicKeyFileProblem(c.publicKeyFile) : undefined;
+    if (unreadable) problems.push({ path: ['controller', 'publicKeyFile'], message: unreadable });
   }
   return problems;
 }
