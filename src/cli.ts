@@ -5,6 +5,7 @@ import { validate } from './commands/validate.ts';
 import { registerReviewCommands } from './review/commands.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerPreflight } from './commands/preflight.ts';
+import { registerClientConfig } from './commands/client-config.ts';
 import { InventoryFileError } from './inventory/load.ts';
 import { InventoryError } from './inventory/diagnostic.ts';
 
@@ -33,6 +34,7 @@ export function buildProgram(out: (line: string) => void): Command {
 
   registerBootstrap(program, out);
   registerPreflight(program, out);
+  registerClientConfig(program, out);
   registerReviewCommands(program, out);
 
   return program;

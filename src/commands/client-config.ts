@@ -1,0 +1,96 @@
+// `opencloud client-config <cluster> [--outputs FILE] [--apply] [--out-dir DIR]`: what a remote
+// OpenStack client needs (the guide's "Remote OpenStack clients"): the CA that signs the endpoints,
+// fetched from the nova-cloud-controller VM through the router, into `<cluster>-ca.pem`; the
+// keystone admin password, read with `juju run` on the Juju host, into `admin-openrc.sh` (0600,
+// never printed); and the DNAT rule that sends the client's traffic for the management network to
+// the router's public address, printed, and added here with --apply.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { JujuClient } from '../bootstrap/juju/client.ts';
+import { jujuHost } from '../bootstrap/juju/juju-host.ts';
+import { readStackOutputs } from '../bootstrap/outputs.ts';
+import { Redactor } from '../bootstrap/redact.ts';
+import { applyClientDnat, clientDnatCommand } from '../client/dnat-rule.ts';
+import { writeLocalFile } from '../client/local-file.ts';
+import { renderOpenrc } from '../client/openrc.ts';
+import { openClusterSessions } from '../client/sessions.ts';
+import { loadModel } from '../inventory/load.ts';
+import { KEYSTONE_CA_PATH, KEYSTONE_PASSWORD_PATH } from '../inventory/reference.ts';
+import { findInventory } from './bootstrap.ts';
+
+export const OPENRC_FILE = 'admin-openrc.sh';
+export const caFileName = (cluster: string) => `${cluster}-ca.pem`;
+
+/** VM whose CA the guide copies (every charm's endpoints are signed by keystone's Juju CA). */
+const CA_VM = 'nova-cloud-controller';
+const KEYSTONE_UNIT = 'keystone/0';
+
+// `juju run` runs as root on the unit (Juju 1.x); sudo only where it does not (as the guide wrote).
+const READ_AS_ROOT = 'if [ "$(id -u)" -eq 0 ]; then exec cat -- "$1"; else exec sudo -n cat -- "$1"; fi';
+
+interface ClientConfigOptions {
+  outputs?: string;
+  apply?: boolean;
+  outDir: string;
+  verbose?: boolean;
+}
+
+export function registerClientConfig(program: Command, out: (line: string) => void): void {
+  program
+    .command('client-config')
+    .description("files and the DNAT rule for a remote OpenStack client of a managed controller (CA, admin-openrc.sh)")
+    .argument('<cluster>', 'cluster name (the `name` of an inventory/*.yaml) or an inventory file')
+    .option('--outputs <file>', 'stack outputs from `cdktf deploy --outputs-file FILE`')
+    .option('--apply', "add the DNAT rule to this machine's iptables (as root; once)")
+    .option('--out-dir <dir>', 'where to write the CA file and admin-openrc.sh', '.')
+    .option('--verbose', 'print every remote command (secrets redacted)')
+    .action(async (clusterArg: string, opts: ClientConfigOptions, cmd: Command) => {
+      const file = findInventory(clusterArg);
+      if (!file) cmd.error(`opencloud client-config: no inventory/*.yaml has name "${clusterArg}"`, { exitCode: 2, code: 'opencloud.unknownCluster' });
+      const model = loadModel(file!);
+      const c = model.controller;
+      if (c.kind !== 'managed') {
+        cmd.error(`opencloud client-config: cluster ${model.name} has an existing controller; this command is for managed ones`, { exitCode: 2, code: 'opencloud.notManaged' });
+        return;
+      }
+      if (!opts.outputs) {
+        cmd.error(`opencloud client-config: give cluster ${model.name}'s stack outputs with --outputs FILE (cdktf deploy --outputs-file FILE)`, { exitCode: 2, code: 'opencloud.missingOutputs' });
+      }
+      const outputs = readStackOutputs(opts.outputs!, model.name);
+      const redactor = new Redactor();
+      const sessions = openClusterSessions({ model, outputs, redactor, ...(opts.verbose ? { onCommand: (l: string) => out(l) } : {}) });
+      let ca: string | null;
+      let password: string;
+      try {
+        const ncc = await sessions.session(CA_VM);
+        ca = await ncc.readFile(KEYSTONE_CA_PATH);
+        if (ca === null) throw new Error(`${CA_VM} (${ncc.host.address}) has no ${KEYSTONE_CA_PATH} yet: has bootstrap deployed keystone and nova-cloud-controller?`);
+        const juju = new JujuClient(await sessions.session(jujuHost(sessions.cluster).name));
+        const raw = await juju.run({ unit: KEYSTONE_UNIT }, ['sh', '-c', READ_AS_ROOT, 'sh', KEYSTONE_PASSWORD_PATH], { readOnly: true });
+        password = raw.replace(/\r?\n$/, '');
+        if (password === '' || /[\r\n]/.test(password)) throw new Error(`${KEYSTONE_UNIT}: ${KEYSTONE_PASSWORD_PATH} does not hold one password line`);
+        redactor.add(password);
+      } finally {
+        sessions.close();
+      }
+
+      const dir = resolve(opts.outDir);
+      mkdirSync(dir, { recursive: true });
+      const caFile = resolve(dir, caFileName(model.name));
+      const keystoneIp = outputs.service_vm_ips.keystone ?? c.serviceVms.find((v) => v.name === 'keystone')!.ip;
+      writeLocalFile(caFile, ca, 0o644);
+      writeLocalFile(resolve(dir, OPENRC_FILE), renderOpenrc({ cluster: model.name, keystoneIp, password, caFile }), 0o600);
+      out(`wrote ${caFile} (CA of the cluster's SSL endpoints, from ${CA_VM}:${KEYSTONE_CA_PATH})`);
+      out(`wrote ${resolve(dir, OPENRC_FILE)} (mode 0600; admin password of ${KEYSTONE_UNIT})`);
+
+      const rule = clientDnatCommand(c.managementCidr, outputs.router_public_ip);
+      out('');
+      out(`The endpoints are on ${c.managementCidr}; reach them through the router ${outputs.router_public_ip} with:`);
+      out(`  ${rule}`);
+      if (opts.apply) {
+        const added = await applyClientDnat(c.managementCidr, outputs.router_public_ip);
+        out(added ? 'added that rule to this machine' : 'that rule is already on this machine');
+      }
+    });
+}
