@@ -204,6 +204,7 @@ function compareIds(a: string, b: string): number {
 
 /** The machine Juju knows at this address: by dns-name, or by the manual provider's instance id. */
 export function findMachineByAddress(status: JujuStatus, address: string): JujuMachine | undefined {
+  if (!address) return undefined; // the state server's instance id is a bare `manual:`
   return status.machines.find((m) => m.dnsName === address || m.instanceId === `manual:${address}`);
 }
 
