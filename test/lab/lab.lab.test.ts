@@ -187,6 +187,10 @@ describe.skipIf(skipLabTests())('network-namespace lab', () => {
     expect((await lab.host('compute-2').exec('cat /etc/hosts; ls /usr/local/bin/lab-marker')).stdout).toContain('compute-2');
     expect((await lab.host('compute-2').exec('ls /usr/local/bin/lab-marker')).code).not.toBe(0);
 
+    // exec() feeds its input to the command inside the host.
+    const piped = await c1.exec('cat > /tmp/piped && cat /tmp/piped', { input: 'through stdin' });
+    expect(piped).toEqual({ code: 0, stdout: 'through stdin', stderr: '' });
+
     // Each host's /root is its own, with a tiny .bashrc and nothing of the machine's /root.
     const home = await c1.exec('ls -A /root; wc -c < /root/.bashrc');
     expect(home.stdout.split('\n').filter(Boolean).slice(0, -1).sort()).toEqual(['.bashrc', '.ssh']);

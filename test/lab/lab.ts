@@ -16,14 +16,7 @@ export { labAvailable, skipLabTests } from './availability.ts';
 export { DEFAULT_REBOOT_DELAY_SECONDS } from './hostfs.ts';
 export { REBOOT_DELAY_FILE } from './layout.ts';
 
-export interface LabOptions extends TopologyOptions {
-  /** default 3, at 198.51.100.11, .12, ... (names compute-1, compute-2, ...) */
-  computeNodes?: number;
-  /** default true: the nine service VMs besides the router */
-  serviceVms?: boolean;
-  /** default true: client (198.51.100.70) and outsider (198.51.100.200) */
-  clients?: boolean;
-}
+export type LabOptions = TopologyOptions;
 
 export interface LabHost {
   name: string;
@@ -104,8 +97,8 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     const operator = await generateKey(path.join(run.dir, 'id_ed25519'), 'opencloud-lab-operator');
     const juju = fs.existsSync(JUJU_STANDIN) ? JUJU_STANDIN : undefined;
     const hostsDir = path.join(run.dir, 'hosts');
-    const [seeds] = await Promise.all([
-      Promise.all(
+    const [seeds] = await settled([
+      settled(
         specs.map((spec) =>
           seedHost(hostsDir, spec, { operatorPublicKey: operator.publicKeyLine, ...(spec.role === 'router' && juju ? { juju } : {}) }),
         ),
@@ -113,7 +106,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       createNetwork(run, specs),
     ]);
 
-    const hosts = await Promise.all(
+    const hosts = await settled(
       specs.map(async (spec, i) => {
         const seeded = seeds[i]!;
         const holderPid = await startHolder(run.hostNetns(spec.name), seeded.dirs.dir, spec.name);
@@ -151,6 +144,17 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     teardown();
     throw e;
   }
+}
+
+/**
+ * Like Promise.all, but waits for every promise before throwing the first failure: a teardown
+ * must not run while other steps are still creating namespaces or hosts.
+ */
+async function settled<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function sshClientConfig(keyFile: string, knownHostsFile: string): string {

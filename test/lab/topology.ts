@@ -40,8 +40,11 @@ export interface HostSpec {
 }
 
 export interface TopologyOptions {
+  /** default 3, at 198.51.100.11, .12, ... (names compute-1, compute-2, ...) */
   computeNodes?: number;
+  /** default true: the nine service VMs besides the router */
   serviceVms?: boolean;
+  /** default true: client (198.51.100.70) and outsider (198.51.100.200) */
   clients?: boolean;
 }
 
