@@ -1,0 +1,33 @@
+// One synthesis in a fresh process, for bench/synth.ts: loads the inventory, synthesizes its
+// stack into --outdir, and prints one JSON line with its own timings and peak RSS.
+// `--barrel` first loads the provider package's barrel, as code importing from it would: the
+// comparison the deep imports are measured against. This is the one file allowed to do so.
+import { performance } from 'node:perf_hooks';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const inventory = option('--inventory');
+const outdir = option('--outdir');
+if (!inventory || !outdir) {
+  process.stderr.write('usage: synth-child.ts --inventory FILE --outdir DIR [--barrel]\n');
+  process.exit(2);
+}
+
+const t0 = performance.now();
+if (args.includes('--barrel')) await import('@cdktf/provider-aws');
+const { loadClusters, synthesize } = await import('../stacks/app.ts');
+const t1 = performance.now();
+synthesize(loadClusters([inventory]), { outdir });
+const t2 = performance.now();
+
+process.stdout.write(
+  `${JSON.stringify({
+    importMs: Math.round(t1 - t0),
+    synthMs: Math.round(t2 - t1),
+    // Linux reports kilobytes.
+    maxRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+  })}\n`,
+);
