@@ -1,7 +1,7 @@
 // The changes a reviewer must not miss in a long diff: an instance destroyed or rebuilt (its
 // disk and everything Juju put on it lost), and a port opened to a network that had none.
 import { showValue, type AttributeChange } from './flatten.ts';
-import { describeRule, isNetwork, isWorld, rulesOf } from './security-rules.ts';
+import { describeRule, isNetwork, isWorld, rulesOf, type SecurityRule } from './security-rules.ts';
 import { isObject, type JsonObject, type TerraformDocument } from './terraform-json.ts';
 import type { ResourceDiff, StackDiff } from './stack-diff.ts';
 
@@ -73,19 +73,19 @@ function isReplacing(path: string): boolean {
 function openingWarnings(stack: StackChanges, before: TerraformDocument): Warning[] {
   const known = new Set(allRules(before).filter((r) => r.direction === 'ingress').map((r) => r.peer));
   // peer -> group -> what it opens, so one new node reads as one warning.
-  const opened = new Map<string, Map<string, string[]>>();
+  const opened = new Map<string, Map<string, SecurityRule[]>>();
   for (const r of stack.resources) {
     for (const change of r.rules) {
       const rule = change.rule;
       if (change.action !== 'add' || rule.direction !== 'ingress' || !isNetwork(rule.peer) || known.has(rule.peer)) continue;
-      const groups = opened.get(rule.peer) ?? new Map<string, string[]>();
-      groups.set(rule.group, [...(groups.get(rule.group) ?? []), describeRule(rule).replace(/ from .*$/, '')]);
+      const groups = opened.get(rule.peer) ?? new Map<string, SecurityRule[]>();
+      groups.set(rule.group, [...(groups.get(rule.group) ?? []), rule]);
       opened.set(rule.peer, groups);
     }
   }
   return [...opened].map(([peer, groups]): Warning => {
     const world = isWorld(peer);
-    const what = [...groups].map(([group, ports]) => `${ports.join(', ')} on ${group}`).join('; ');
+    const what = [...groups].map(([group, rules]) => `${portsOf(rules)} on ${group}`).join('; ');
     return {
       kind: world ? 'open-world' : 'open-network',
       stack: stack.name,
@@ -93,6 +93,14 @@ function openingWarnings(stack: StackChanges, before: TerraformDocument): Warnin
       message: `${world ? 'opens to the whole internet' : 'opens to a new network'} ${peer}: ${what}`,
     };
   });
+}
+
+/** `gre, tcp 22, tcp 3306`: protocols by name, ports by number. */
+function portsOf(rules: readonly SecurityRule[]): string {
+  return [...rules]
+    .sort((a, b) => a.protocol.localeCompare(b.protocol) || (a.fromPort ?? -1) - (b.fromPort ?? -1))
+    .map((r) => describeRule(r).replace(/ from .*$/, ''))
+    .join(', ');
 }
 
 function allRules(doc: TerraformDocument) {

@@ -19,7 +19,7 @@ describe('markdown', () => {
   it('is a pull-request comment: marker, warnings, a summary table, a table per stack, details folded', () => {
     expect(md.startsWith(COMMENT_MARKER)).toBe(true);
     expect(md).toContain('> [!WARNING]');
-    expect(md).toContain('> - **example**: opens to a new network 198.51.100.14/32: gre, tcp 35357, tcp 5672 on example-router');
+    expect(md).toContain('> - **example**: opens to a new network 198.51.100.14/32: gre, tcp 5672, tcp 35357 on example-router');
     expect(md).toContain('> - **example**: aws_instance.glance (example-glance) is stopped and restarted to change its type');
     expect(md).toContain('| `example` | 3 | 1 | 0 | 2 |');
     expect(md).toContain('| `quiet` (no changes) | 0 | 0 | 0 | 0 |');
@@ -49,7 +49,7 @@ describe('text', () => {
     expect(text.split('\n').slice(0, 3)).toEqual([
       'opencloud diff: origin/main (abc) -> working tree',
       'WARNING example: aws_instance.glance (example-glance) is stopped and restarted to change its type: instance_type "t3.medium" -> "m5.large"',
-      'WARNING example: opens to a new network 198.51.100.14/32: gre, tcp 35357, tcp 5672 on example-router',
+      'WARNING example: opens to a new network 198.51.100.14/32: gre, tcp 5672, tcp 35357 on example-router',
     ]);
     expect(text).toContain(
       [

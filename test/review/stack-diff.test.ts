@@ -26,7 +26,7 @@ describe('diffSyntheses', () => {
       ['add', 'aws_vpc_security_group_ingress_rule.compute-compute-4_tcp-5672', ['tcp 5672 from 198.51.100.14/32']],
     ]);
     expect(stack.warnings).toEqual([
-      expect.objectContaining({ kind: 'open-network', subject: '198.51.100.14/32', message: 'opens to a new network 198.51.100.14/32: gre, tcp 35357, tcp 5672 on example-router' }),
+      expect.objectContaining({ kind: 'open-network', subject: '198.51.100.14/32', message: 'opens to a new network 198.51.100.14/32: gre, tcp 5672, tcp 35357 on example-router' }),
     ]);
   });
 
