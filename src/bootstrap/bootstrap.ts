@@ -120,7 +120,8 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.only ? { only: opts.only } : {}),
       onEvent: (e) => {
-        log.write(e.type, { ...e });
+        const { type, ...fields } = e;
+        log.write(type, fields);
         progress.event(e);
       },
     });

@@ -156,12 +156,11 @@ export class SshConnection {
         ...(fingerprint ? { fingerprint } : {}),
       });
     try {
+      // The jump host connects before this handshake takes a slot: holding one while waiting for
+      // the router's own handshake would deadlock once every slot waits on the router.
+      const jump = this.opts.jump ? await this.opts.jump() : undefined;
       await this.opts.connectLimiter.run(async () => {
-        let sock: Config['sock'];
-        if (this.opts.jump) {
-          const jump = await this.opts.jump();
-          sock = await jump.forwardOut(host.address, host.port);
-        }
+        const sock: Config['sock'] = jump ? await jump.forwardOut(host.address, host.port) : undefined;
         const preferred = policy.preferredKeyTypes(host).flatMap((t) => KEY_ALGORITHMS[t] ?? [t]);
         const config: Config = {
           host: host.address,

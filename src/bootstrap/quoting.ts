@@ -1,13 +1,20 @@
-// Remote shell commands from argv arrays: every element quoted with shell-quote, never a string
+// Remote shell commands from argv arrays: every element quoted (POSIX single quotes), never a string
 // pasted together from inventory values. Privileged commands of a non-root user go through `sudo -n`
 // (never a password prompt: a missing sudo rule fails at once with a clear error).
-import { quote } from 'shell-quote';
 import type { Command } from './step.ts';
 
-/** One argv element for the remote shell; shell-quote leaves safe words bare and quotes the rest. */
+const SAFE_WORD = /^[A-Za-z0-9_./:@%+,-]+$/; // no '=': a bare first word NAME=x is an assignment
+
+/**
+ * One argv element for the remote shell: bare when it holds only characters no shell treats
+ * specially, otherwise in single quotes with each `'` written as '\''. This is the POSIX form;
+ * shell-quote 1.8.3's `quote` was tried first and a property test found it wrong for a leading `~`
+ * (left bare, so the shell expands it to $HOME) and for `!` next to `'` (written as `\!` inside
+ * double quotes, which sh keeps as a backslash).
+ */
 export function quoteArg(arg: string): string {
-  if (arg === '') return "''";
-  return quote([arg]);
+  if (SAFE_WORD.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 export function quoteArgv(argv: readonly string[]): string {
