@@ -1,24 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateKey, type KeyPair } from './keys.ts';
-import { HOST_KEY, HOST_SCRIPTS, LAB_LIB, NETWORK_UP, POWER_STANDIN, REBOOT_DELAY_FILE, scriptSource, SSHD_CONFIG } from './layout.ts';
+import {
+  DEFAULT_REBOOT_DELAY_SECONDS,
+  HOST_KEY,
+  HOST_SCRIPTS,
+  LAB_LIB,
+  NETWORK_UP,
+  POWER_STANDIN,
+  REBOOT_DELAY_FILE,
+  scriptSource,
+  SSHD_CONFIG,
+} from './layout.ts';
 import { networkUpScript } from './network.ts';
 import { powerCommandPaths } from './reboot.ts';
 import { sshdConfig } from './sshd.ts';
 import type { HostSpec } from './topology.ts';
-
-export const DEFAULT_REBOOT_DELAY_SECONDS = 2;
-
-/**
- * A host's directory outside. In it, `upper` and `work` are its overlay's layers over the real /,
- * `root` the mount point of its private root (populated only inside the host's mount namespace)
- * and `home` its private /root.
- */
-export interface HostDirs {
-  dir: string;
-  upper: string;
-  home: string;
-}
 
 export interface SeedOptions {
   operatorPublicKey: string;
@@ -27,7 +24,12 @@ export interface SeedOptions {
 }
 
 export interface SeededHost {
-  dirs: HostDirs;
+  /**
+   * The host's directory outside. In it, `upper` and `work` are its overlay's layers over the
+   * real /, `root` the mount point of its private root (populated only inside the host's mount
+   * namespace) and `home` its private /root.
+   */
+  dir: string;
   hostKey: KeyPair;
   /** Router only: its own SSH client key, /root/.ssh/id_ed25519. */
   clientKey?: KeyPair;
@@ -39,12 +41,12 @@ export interface SeededHost {
  */
 export async function seedHost(hostsDir: string, spec: HostSpec, opts: SeedOptions): Promise<SeededHost> {
   const dir = path.join(hostsDir, spec.name);
-  const dirs: HostDirs = { dir, upper: path.join(dir, 'upper'), home: path.join(dir, 'home') };
+  const home = path.join(dir, 'home');
   for (const d of ['upper', 'work', 'root', 'home/.ssh']) fs.mkdirSync(path.join(dir, d), { recursive: true, mode: 0o755 });
-  fs.chmodSync(dirs.home, 0o700);
-  fs.chmodSync(path.join(dirs.home, '.ssh'), 0o700);
+  fs.chmodSync(home, 0o700);
+  fs.chmodSync(path.join(home, '.ssh'), 0o700);
 
-  const inUpper = (p: string) => path.join(dirs.upper, p);
+  const inUpper = (p: string) => path.join(dir, 'upper', p);
   const write = (p: string, content: string, mode = 0o644) => {
     fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o755 });
     fs.writeFileSync(p, content, { mode });
@@ -63,12 +65,12 @@ export async function seedHost(hostsDir: string, spec: HostSpec, opts: SeedOptio
   if (opts.juju) write(inUpper('/usr/local/bin/juju'), fs.readFileSync(opts.juju, 'utf8'), 0o755);
 
   // Debian's bash reads ~/.bashrc for every `ssh host cmd`: keep it tiny.
-  write(path.join(dirs.home, '.bashrc'), '# opencloud lab host\n');
-  write(path.join(dirs.home, '.ssh/authorized_keys'), `${opts.operatorPublicKey}\n`, 0o600);
+  write(path.join(home, '.bashrc'), '# opencloud lab host\n');
+  write(path.join(home, '.ssh/authorized_keys'), `${opts.operatorPublicKey}\n`, 0o600);
 
   const [hostKey, clientKey] = await Promise.all([
     generateKey(inUpper(HOST_KEY), `root@${spec.name}`),
-    spec.role === 'router' ? generateKey(path.join(dirs.home, '.ssh/id_ed25519'), `root@${spec.name}`) : undefined,
+    spec.role === 'router' ? generateKey(path.join(home, '.ssh/id_ed25519'), `root@${spec.name}`) : undefined,
   ]);
-  return clientKey ? { dirs, hostKey, clientKey } : { dirs, hostKey };
+  return clientKey ? { dir, hostKey, clientKey } : { dir, hostKey };
 }

@@ -13,8 +13,7 @@ import { verifyPowerStandIns } from './reboot.ts';
 import { OPERATOR_IP, planHosts, type Role, type TopologyOptions } from './topology.ts';
 
 export { labAvailable, skipLabTests } from './availability.ts';
-export { DEFAULT_REBOOT_DELAY_SECONDS } from './hostfs.ts';
-export { REBOOT_DELAY_FILE } from './layout.ts';
+export { DEFAULT_REBOOT_DELAY_SECONDS, REBOOT_DELAY_FILE } from './layout.ts';
 
 export type LabOptions = TopologyOptions;
 
@@ -109,7 +108,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     const hosts = await settled(
       specs.map(async (spec, i) => {
         const seeded = seeds[i]!;
-        const holderPid = await startHolder(run.hostNetns(spec.name), seeded.dirs.dir, spec.name);
+        const holderPid = await startHolder(run.hostNetns(spec.name), seeded.dir, spec.name);
         const host = new NamespaceHost({ spec, seeded, holderPid, ports: bridgePorts(run, spec, i + 1) });
         await verifyPowerStandIns(host);
         await host.startSshd();
