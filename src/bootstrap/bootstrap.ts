@@ -46,11 +46,13 @@ export function expandPath(p: string): string {
 }
 
 export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult> {
-  const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const redactor = new Redactor();
+  const write = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Whatever reaches the terminal is redacted like the log (failure messages may quote output).
+  const out = (line: string) => write(redactor.redact(line));
   const dryRun = opts.dryRun ?? false;
   const cluster = resolveCluster(opts.model, opts.outputs);
   const units = planUnits(cluster, opts.steps, opts.only); // fails early on unknown steps or cycles
-  const redactor = new Redactor();
   const log = new RunLog(opts.model.name, redactor, opts.logDir ?? RUNS_DIR);
   const ssh = opts.model.ssh;
   const knownHostsFile = expandPath(ssh.knownHostsFile ?? '~/.ssh/known_hosts');

@@ -1,7 +1,9 @@
 // The bootstrap engine against real SSH hosts (the network-namespace lab): the `hosts` step, idempotence,
 // dry run, parallelism, dependency order, failure isolation, host keys, the jump host, reboots and a
 // lost connection followed by a converging re-run.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostsStep } from '../../src/bootstrap/steps/hosts.ts';
 import type { AnyStep, Step } from '../../src/bootstrap/step.ts';
@@ -369,5 +371,67 @@ describe.skipIf(skipLabTests())('bootstrap engine on the lab', () => {
     expect(rerun.failed).toBe(false);
     const third = await c.run(steps);
     expect(totals(third)).toEqual({ ok: 12, changed: 0, failed: 0, skipped: 0 });
+  });
+
+  it('redacts registered secrets and password patterns from the log and the terminal', async () => {
+    const secretStep: AnyStep = {
+      id: 'secretive',
+      title: 'handles a password',
+      hosts: (h) => h.name === 'compute-1',
+      async check(ctx) {
+        ctx.secret('Tr0ub4dor-and-3');
+        await ctx.host.run(['sh', '-c', 'echo "token Tr0ub4dor-and-3; OS_PASSWORD=plainpass1 ok"']);
+        await ctx.host.run({ script: 'printf "%s\\n" "$1" >&2; exit 3', args: ['password=hunter2 Tr0ub4dor-and-3'] });
+        return { needed: false };
+      },
+      async apply() {},
+    };
+    const r = await c.run([secretStep]);
+    expect(statusOf(r, 'secretive', 'compute-1')).toBe('failed');
+    const text = readFileSync(r.logFile, 'utf8') + r.lines.join('\n');
+    expect(text).toContain('[REDACTED]');
+    for (const secret of ['Tr0ub4dor-and-3', 'plainpass1', 'hunter2']) expect(text).not.toContain(secret);
+  });
+
+  it('the opencloud bootstrap command: exit codes, recap, dry run, live task list on a terminal, log under .opencloud/runs', async () => {
+    const cwd = c.dir;
+    const inventory = c.model().sourceFile;
+    const outputsFile = join(cwd, 'outputs.json');
+    writeFileSync(outputsFile, JSON.stringify({ [CLUSTER]: c.outputs([{ ip: '198.51.100.7', names: ['cli.amazon'] }]) }));
+    const bin = resolve('bin/opencloud.js');
+    const cli = (args: string[]) => {
+      const p = spawnSync(process.execPath, [bin, 'bootstrap', inventory, '--outputs', outputsFile, '--only', 'hosts', ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: '' } });
+      return { code: p.status, out: p.stdout + p.stderr };
+    };
+    const dry = cli(['--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/compute-1 +: ok=0 {2}changed=1/);
+    expect(await exec('compute-1', 'cat /etc/hosts')).not.toContain('cli.amazon');
+
+    // On a terminal (script(1) gives one): the live task list, same result.
+    const tty = spawnSync('script', ['-qec', `stty cols 160; ${process.execPath} ${bin} bootstrap ${inventory} --outputs ${outputsFile} --only hosts --concurrency 2`, '/dev/null'], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, CI: '', TERM: 'xterm' },
+    });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/compute-1 +ok=0 changed=1 failed=0 skipped=0/);
+    expect(await exec('compute-1', 'cat /etc/hosts')).toContain('198.51.100.7 cli.amazon');
+
+    const second = cli([]);
+    expect(second.code).toBe(0);
+    expect(second.out).toMatch(/compute-3 +: ok=1 {2}changed=0 {2}failed=0 {2}skipped=0/);
+
+    await lab.host('compute-2').stopSshd();
+    try {
+      const failed = cli([]);
+      expect(failed.code).toBe(1);
+      expect(failed.out).toMatch(/FAILED\ncompute-2 hosts: .*ECONNREFUSED/);
+    } finally {
+      await lab.host('compute-2').startSshd();
+    }
+    const logs = readdirSync(join(cwd, '.opencloud', 'runs')).filter((f) => f.endsWith(`-${CLUSTER}.jsonl`));
+    expect(logs.length).toBe(4);
+    expect(logs.every((f) => /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z-labtest\.jsonl$/.test(f))).toBe(true);
   });
 });
