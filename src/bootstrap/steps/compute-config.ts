@@ -87,6 +87,12 @@ export const computeConfigStep: Step<ConfigPlan> = {
     if (plan.reboot || (!ctx.dryRun && (await rebootRequired(ctx)))) {
       ctx.log(`${REBOOT_REQUIRED} exists: rebooting`);
       await ctx.host.reboot();
+      // A boot starts from kernel defaults; it should load sysctl.d, but apply must leave the
+      // settings live whatever the boot did (a boot that skipped sysctl.d, a container host).
+      if (!ctx.dryRun && (await liveSysctlsDiffer(ctx)).length > 0) {
+        ctx.log('sysctls not applied by the boot: applying them');
+        await ctx.host.run(['sysctl', '-p', SYSCTL_FILE], { sudo: true });
+      }
     }
   },
 };
