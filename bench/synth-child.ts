@@ -27,6 +27,8 @@ process.stdout.write(
   `${JSON.stringify({
     importMs: Math.round(t1 - t0),
     synthMs: Math.round(t2 - t1),
+    // CPU time of the whole process: what the synthesis costs whatever else the machine does.
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     // Linux reports kilobytes.
     maxRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
   })}\n`,

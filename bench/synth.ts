@@ -16,6 +16,7 @@ const CHILD = join(import.meta.dirname, 'synth-child.ts');
 interface ChildReport {
   readonly importMs: number;
   readonly synthMs: number;
+  readonly cpuMs: number;
   readonly maxRssMiB: number;
 }
 
@@ -61,6 +62,7 @@ export interface CaseResult {
   readonly wallMs: Spread;
   readonly importMs: Spread;
   readonly synthMs: Spread;
+  readonly cpuMs: Spread;
   readonly rssMiB: Spread;
   readonly ok: boolean;
 }
@@ -71,7 +73,8 @@ export async function benchCase(c: SynthCase, runs: number, dir: string, log: (l
   await runOnce(c, join(dir, 'warmup'));
   for (let i = 0; i < runs; i++) {
     results.push(await runOnce(c, join(dir, `out-${i}`)));
-    log(`  ${c.label}: run ${i + 1}/${runs} ${Math.round(results[i]!.wallMs)} ms, ${results[i]!.maxRssMiB} MiB`);
+    const r = results[i]!;
+    log(`  ${c.label}: run ${i + 1}/${runs} ${Math.round(r.wallMs)} ms wall, ${r.cpuMs} ms CPU, ${r.maxRssMiB} MiB`);
   }
   const wallMs = spread(results.map((r) => r.wallMs));
   const rssMiB = spread(results.map((r) => r.maxRssMiB));
@@ -81,6 +84,7 @@ export async function benchCase(c: SynthCase, runs: number, dir: string, log: (l
     wallMs,
     importMs: spread(results.map((r) => r.importMs)),
     synthMs: spread(results.map((r) => r.synthMs)),
+    cpuMs: spread(results.map((r) => r.cpuMs)),
     rssMiB,
     ok,
   };
@@ -106,15 +110,16 @@ export const synthSection: BenchSection = {
       const [example, , barrel] = results;
       const ratio = (a: Spread, b: Spread) => (a.median / b.median).toFixed(1);
       const markdown = [
-        `Each run is a fresh \`node tsx bench/synth-child.ts\` process (load and validate the inventory, build the stack, synthesize, write \`cdk.tf.json\`), after one warm-up run; ${ctx.runs} runs per case, min / **median** / max. Wall = whole process; import = loading cdktf, constructs, the provider classes and stacks/; synth = inventory to written file.`,
+        `Each run is a fresh \`node tsx bench/synth-child.ts\` process (load and validate the inventory, build the stack, synthesize, write \`cdk.tf.json\`), after one warm-up run; ${ctx.runs} runs per case, min / **median** / max. Wall = whole process as the parent sees it (including tsx's own launcher process); import = loading cdktf, constructs, the provider classes and stacks/; synth = inventory to written file; CPU = user + system time of the synthesizing process, which other load on the machine does not inflate.`,
         '',
         table(
-          ['case', 'wall', 'import', 'synth', 'peak RSS', 'goal', 'met'],
+          ['case', 'wall', 'import', 'synth', 'CPU (child)', 'peak RSS', 'goal', 'met'],
           results.map((r) => [
             r.case.label,
             fmt(spread([r.wallMs.min, r.wallMs.median, r.wallMs.max].map((v) => v / 1000)), 's', 2),
             fmt(r.importMs, 'ms'),
             fmt(r.synthMs, 'ms'),
+            fmt(r.cpuMs, 'ms'),
             fmt(r.rssMiB, 'MiB'),
             goal(r.case),
             r.case.maxWallMs === undefined && r.case.maxRssMiB === undefined ? '' : r.ok ? 'yes' : '**no**',

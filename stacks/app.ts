@@ -69,7 +69,10 @@ export function synthesize(models: readonly ClusterModel[], options: SynthOption
   const created = !existsSync(outdir);
   try {
     // stackTraces off: they would put this machine's paths into the synthesized metadata.
-    const app = new App({ outdir, stackTraces: false });
+    // skipValidation: validateStacks below already ran every validation of every stack (policy
+    // included) before the first file is written; cdktf would run them again, stack by stack,
+    // while writing. Stacks use no Aspects, which could add validations only during synthesis.
+    const app = new App({ outdir, stackTraces: false, skipValidation: true });
     // The local state path is written for cdktf's standard layout (cdktf.out/stacks/<name>),
     // not for this outdir, so the same inventory always synthesizes the same file.
     const stacks = models.map((model) => {
