@@ -17,7 +17,8 @@ export const NOVA_COMPUTE_SETTINGS: Readonly<Record<string, string>> = Object.fr
 );
 
 interface Todo {
-  readonly machine: string;
+  /** Undefined only in a dry run, before juju-machine has really added the machine. */
+  readonly machine?: string;
   readonly deploy: boolean;
   readonly addUnit: boolean;
   readonly relations: number;
@@ -47,6 +48,11 @@ export const novaComputeStep: Step<Todo> = {
   async check(ctx) {
     const client = await jujuClient(ctx);
     const status = await client.status();
+    if (ctx.dryRun && !findMachineByAddress(status, ctx.host.host.address)) {
+      // A dry run's juju-machine only said it would add the machine.
+      const todo: Todo = { deploy: !status.services[NOVA_COMPUTE], addUnit: !!status.services[NOVA_COMPUTE], relations: 0, settings: [] };
+      return { needed: true, description: `${todo.deploy ? 'deploy' : 'add a unit of'} ${NOVA_COMPUTE} on the machine juju-machine would add`, plan: todo };
+    }
     const machine = machineOf(status, ctx.host.host.address, ctx.host.host.name);
     const service = status.services[NOVA_COMPUTE];
     const unit = unitOnMachine(status, NOVA_COMPUTE, machine);
@@ -66,7 +72,8 @@ export const novaComputeStep: Step<Todo> = {
     ].filter(Boolean);
     return { needed: true, description: parts.join('; '), plan: todo };
   },
-  async apply(ctx) {
+  async apply(ctx, todo) {
+    if (todo.machine === undefined) return; // dry run without the machine: nothing to show more
     const client = await jujuClient(ctx);
     const address = ctx.host.host.address;
     const machine = await client.exclusive(async () => {

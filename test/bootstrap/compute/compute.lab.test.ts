@@ -144,6 +144,21 @@ describe.skipIf(skipLabTests())('compute nodes join an existing controller (lab)
     expect(totals(await c.run(four))).toEqual({ ok: 24, changed: 0, failed: 0, skipped: 0 });
   });
 
+  it('a dry run for a new node says what it would do and changes nothing', async () => {
+    const node5 = lab.host('compute-5');
+    const hostsBefore = await sh('compute-5', 'cat /etc/hosts');
+    const run = await c.run(c.inventory(lab.computeNodes), { dryRun: true });
+    expect(unitsWith(run, 'failed'), run.lines.join('\n')).toEqual([]);
+    expect(unitsWith(run, 'changed')).toEqual(COMPUTE_STEPS.slice(1).map((s) => `${s}@compute-5`));
+    const out = run.lines.join('\n');
+    expect(out).toMatch(/would run: juju add-machine ssh:root@198\.51\.100\.15/);
+    expect(out).toMatch(/\[compute-5\] nova-compute: would change \(add a unit of nova-compute on the machine juju-machine would add\)/);
+    expect(await sh('compute-5', 'cat /etc/hosts')).toBe(hostsBefore);
+    expect(await sh('compute-5', 'cat /root/.ssh/authorized_keys')).not.toContain(lab.router.clientKeyLine!);
+    expect(await sh('compute-5', `test -e ${SYSCTL_FILE} || echo none`)).toBe('none\n');
+    expect(findMachineByAddress(await c.status(), node5.ip)).toBeUndefined();
+  });
+
   it('a node whose sshd stops mid-run (after juju-key) fails at add-machine, then joins on a re-run', async () => {
     const five = c.inventory(lab.computeNodes);
     const node5 = lab.host('compute-5');
