@@ -1,0 +1,51 @@
+// juju-key against scripted hosts: which keys it authorizes, and its refusal when the Juju host
+// has no key (it never generates one).
+import { describe, expect, it } from 'vitest';
+import { jujuKeyStep } from '../../../src/bootstrap/steps/juju-key.ts';
+import type { BootstrapCluster, HostSession, StepContext } from '../../../src/bootstrap/step.ts';
+import type { ClusterModel } from '../../../src/inventory/model.ts';
+import { FakeSession, ok } from './fake-session.ts';
+
+const JUJU_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJujuJujuJujuJujuJujuJujuJujuJujuJujuJujuJuju root@juju';
+const node = { name: 'compute-1', roles: ['compute'] as const, address: '198.51.100.11', port: 22, user: 'ubuntu' };
+const jujuHost = { name: 'juju', roles: ['juju'] as const, address: '198.51.100.2', port: 22, user: 'ubuntu' };
+
+function context(jujuKeysOutput: string, authorized: string | null): { ctx: StepContext; node: FakeSession } {
+  const juju = new FakeSession(() => ok(jujuKeysOutput), jujuHost);
+  const nodeSession = new FakeSession((argv) => ok(argv[2]?.includes('$HOME') && argv[2].startsWith('printf') ? '/home/ubuntu' : ''), node);
+  if (authorized !== null) nodeSession.files.set('/home/ubuntu/.ssh/authorized_keys', authorized);
+  const cluster = {
+    model: { controller: { kind: 'existing', jujuHost: '198.51.100.2' } } as unknown as ClusterModel,
+    hosts: [jujuHost, node],
+  } as BootstrapCluster;
+  const ctx: StepContext = {
+    cluster,
+    host: nodeSession,
+    dryRun: false,
+    session: async (name) => (name === 'juju' ? juju : nodeSession) as HostSession,
+    sessions: async () => [],
+    log: () => {},
+    secret: () => {},
+  };
+  return { ctx, node: nodeSession };
+}
+
+describe('juju-key', () => {
+  it('authorizes the Juju host key once, keeping the lines already there', async () => {
+    const { ctx, node: n } = context(`== .ssh/id_ed25519.pub\n${JUJU_KEY}\n`, '# operator\n');
+    const check = await jujuKeyStep.check(ctx);
+    expect(check.needed).toBe(true);
+    if (!check.needed) return;
+    expect(check.description).toBe('authorize 1 key(s) of the Juju host for ubuntu (existing authorized_keys)');
+    await jujuKeyStep.apply(ctx, check.plan);
+    expect(n.files.get('/home/ubuntu/.ssh/authorized_keys')).toBe(`# operator\n${JUJU_KEY}\n`);
+    expect(await jujuKeyStep.check(ctx)).toEqual({ needed: false, description: 'Juju host key authorized' });
+  });
+
+  it('fails clearly when the Juju host has no public key, generating none', async () => {
+    const { ctx } = context('', null);
+    await expect(jujuKeyStep.check(ctx)).rejects.toThrow(
+      /the Juju host 198\.51\.100\.2 has no SSH public key for ubuntu \(looked for ~\/\.ssh\/id_ed25519\.pub, .*\); create one there/,
+    );
+  });
+});
