@@ -2,7 +2,7 @@
 // (the session quotes each element); values from the inventory never become shell text.
 // Creating calls are idempotent: "already exists" answers count as success, as in the original
 // scripts. Changing calls hold the environment's lock (lock.ts), so concurrent steps serialize.
-import { quote } from 'shell-quote';
+import { quoteArgv } from '../quoting.ts';
 import type { ExecOptions, ExecResult, HostSession } from '../step.ts';
 import { JUJU_WAIT, type Relation } from '../../inventory/reference.ts';
 import { JujuCommandError, JujuUnitError, JujuWaitTimeoutError, isAlreadyExists } from './errors.ts';
@@ -151,7 +151,7 @@ export class JujuClient {
    */
   async run(target: RunTarget, argv: readonly string[], options: { readOnly?: boolean; timeoutMs?: number } = {}): Promise<string> {
     const flag = 'unit' in target ? `--unit=${target.unit}` : 'machine' in target ? `--machine=${target.machine}` : `--service=${target.service}`;
-    const { stdout } = await this.juju(['run', flag, '--', quote([...argv])], options);
+    const { stdout } = await this.juju(['run', flag, '--', quoteArgv(argv)], options);
     return stdout;
   }
 

@@ -23,7 +23,8 @@ export const STEPS: readonly AnyStep[] = [
   routerStep,
   controllerServicesStep,
   preflightStep,
-  hostsStep,
+  // A node that preflight refuses is not touched at all, not even its /etc/hosts.
+  after(hostsStep, 'preflight'),
   // Joining a compute node (issue 5): key before add-machine, as the guide says. On a managed
   // controller Juju's key exists only after juju-preinstall, and nova-compute relates to the
   // controller's services, which controller-services deploys.
