@@ -110,7 +110,7 @@ export const synthSection: BenchSection = {
       const [example, , barrel] = results;
       const ratio = (a: Spread, b: Spread) => (a.median / b.median).toFixed(1);
       const markdown = [
-        `Each run is a fresh \`node tsx bench/synth-child.ts\` process (load and validate the inventory, build the stack, synthesize, write \`cdk.tf.json\`), after one warm-up run; ${ctx.runs} runs per case, min / **median** / max. Wall = whole process as the parent sees it (including tsx's own launcher process); import = loading cdktf, constructs, the provider classes and stacks/; synth = inventory to written file; CPU = user + system time of the synthesizing process, which other load on the machine does not inflate.`,
+        `Each run is a fresh \`node tsx bench/synth-child.ts\` process (load and validate the inventory, build the stack, synthesize, write \`cdk.tf.json\`), after one warm-up run; ${ctx.runs} runs per case, min / **median** / max. Wall = whole process as the parent sees it (including tsx's own launcher process); import = loading cdktf, constructs, the provider classes and stacks/; synth = inventory to written file; CPU = user + system time of the synthesizing process, much less sensitive than wall time to other load on the machine. A goal is met when the median wall time and the largest peak RSS are under it.`,
         '',
         table(
           ['case', 'wall', 'import', 'synth', 'CPU (child)', 'peak RSS', 'goal', 'met'],
