@@ -86,7 +86,8 @@ function describe(plan: ServicesPlan): string[] {
   ];
 }
 
-export const controllerServicesStep: Step<ServicesPlan | null> = {
+// apply decides again from a fresh `juju status` (see there): check's findings are only described.
+export const controllerServicesStep: Step<null> = {
   id: 'controller-services',
   title: 'OpenStack controller services deployed by Juju on their VMs',
   hosts: (host, cluster) => isManaged(cluster) && host.roles.includes('juju') && host.roles.includes('router'),
@@ -104,16 +105,20 @@ export const controllerServicesStep: Step<ServicesPlan | null> = {
     const plan = await planFrom(ctx.cluster, juju, status);
     const todo = describe(plan);
     if (todo.length === 0) return { needed: false, description: `${controllerServices(ctx.cluster).length} services deployed, related and started` };
-    return { needed: true, description: todo.join('; '), plan };
+    return { needed: true, description: todo.join('; '), plan: null };
   },
   async apply(ctx) {
     const juju = new JujuClient(ctx.host);
     // Decide again from a fresh status: another run (or an operator) may have acted since check.
-    // In a dry run Juju may not be bootstrapped yet: then everything would be done.
-    const status = await juju.status().catch((err: unknown) => {
-      if (ctx.dryRun) return { machines: [], services: {} } satisfies JujuStatus;
-      throw err;
-    });
+    let status: JujuStatus;
+    try {
+      status = await juju.status();
+    } catch (err) {
+      // A dry run of a fresh controller: Juju is not bootstrapped, so there is nothing to ask it.
+      if (!ctx.dryRun) throw err;
+      ctx.log(`would add ${placements(ctx.cluster).length} charms on their VMs once Juju is bootstrapped`);
+      return;
+    }
     const plan = await planFrom(ctx.cluster, juju, status);
     const user = ctx.cluster.model.ssh.user;
     const machineOf = new Map<string, string>();

@@ -128,10 +128,13 @@ describe.skipIf(skipLabTests())('managed controller on the lab', () => {
   let inventoryFile: string;
   let outputs: string;
   let first: BootstrapResult;
+  let dry: BootstrapResult;
+  let dryState: { juju: number | null; chains: string };
   const lines: string[] = [];
 
-  const runBootstrap = () =>
+  const runBootstrap = (dryRun = false) =>
     bootstrap({
+      dryRun,
       model: loadModel(inventoryFile),
       outputs: JSON.parse(readFileSync(outputs, 'utf8'))[CLUSTER],
       steps: STEPS,
@@ -154,11 +157,26 @@ describe.skipIf(skipLabTests())('managed controller on the lab', () => {
     await listen(lab.host('keystone'), 35357);
     await listen(lab.host('openstack-dashboard'), 80);
     await listen(lab.host('rabbitmq-server'), 5672);
+    dry = await runBootstrap(true);
+    dryState = {
+      // (`juju status` in a check may create ~/.juju itself, as Juju does; nothing of ours may be there.)
+      juju: (await lab.router.exec('ls /root/.juju/environments.yaml /root/.juju/ssh/juju_id_rsa')).code,
+      chains: (await lab.router.exec('iptables-save | grep -c OPENCLOUD || true')).stdout.trim(),
+    };
     first = await runBootstrap();
   }, 600_000);
 
   afterAll(async () => {
     await lab?.stop();
+  });
+
+  it('a dry run on the fresh controller says what it would do and changes nothing', () => {
+    for (const step of ['juju-preinstall', 'router', 'controller-services']) {
+      const r = dry.results.find((x) => x.step === step && x.host === 'router');
+      expect(r?.status, `${step}: ${r?.message ?? ''}`).toBe('changed');
+    }
+    expect(dry.results.find((x) => x.step === 'router')?.description).toMatch(/rebuild the OPENCLOUD-\* chains \(public eth0 by public address, management eth1\)/);
+    expect(dryState).toEqual({ juju: 2, chains: '0' }); // no environment, no key, no chain of ours
   });
 
   it('a fresh bootstrap succeeds and changes each controller step', () => {
