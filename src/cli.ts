@@ -6,6 +6,7 @@ import { registerReviewCommands } from './review/commands.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerPreflight } from './commands/preflight.ts';
 import { registerClientConfig } from './commands/client-config.ts';
+import { registerStatus } from './commands/status.ts';
 import { InventoryFileError } from './inventory/load.ts';
 import { InventoryError } from './inventory/diagnostic.ts';
 
@@ -35,6 +36,7 @@ export function buildProgram(out: (line: string) => void): Command {
   registerBootstrap(program, out);
   registerPreflight(program, out);
   registerClientConfig(program, out);
+  registerStatus(program, out);
   registerReviewCommands(program, out);
 
   return program;

@@ -1,0 +1,101 @@
+// The router section: are the port forwards in place? The router's live `iptables-save` of our
+// chains is compared with the ruleset the router step would write (its own builder and
+// comparison), as a whole (any drift: a missing jump, a stale chain, a rule for a compute node
+// the router does not know yet) and per forward (its DNAT rule and its FORWARD accept rule).
+import { managedController, routerManagementAddress, serviceVmAddress } from '../bootstrap/router/controller-addresses.ts';
+import { findRouterInterfaces, parseAddresses, parseDefaultRouteDevice, type RouterInterfaces } from '../bootstrap/router/interfaces.ts';
+import { CHAINS, type Table } from '../bootstrap/router/ruleset.ts';
+import { compareRuleset, parseSaved, ruleChain, TABLES, type SavedTable } from '../bootstrap/router/ruleset-sync.ts';
+import { desiredRuleset } from '../bootstrap/steps/router.ts';
+import type { BootstrapCluster, HostSession } from '../bootstrap/step.ts';
+import type { PortForward } from '../inventory/reference.ts';
+import { errorDetail, type StatusCheck } from './check.ts';
+
+/** What the router shows, read-only. */
+export interface RouterFacts {
+  readonly interfaces: RouterInterfaces;
+  readonly saved: Readonly<Record<Table, SavedTable>>;
+  /** `net.ipv4.ip_forward` as the kernel reports it. */
+  readonly ipForward: string;
+}
+
+/** Reads the router's interfaces, our iptables chains and IP forwarding. */
+export async function readRouterFacts(session: HostSession, cluster: BootstrapCluster, timeoutMs: number): Promise<RouterFacts> {
+  const c = managedController(cluster);
+  const opts = { readOnly: true, timeoutMs };
+  const [addresses, routes, ipForward] = await Promise.all([
+    session.run(['ip', '-4', '-o', 'addr', 'show'], opts),
+    session.run(['ip', '-4', 'route', 'show', 'default'], opts),
+    session.run(['cat', '/proc/sys/net/ipv4/ip_forward'], opts),
+  ]);
+  const defaultRouteDevice = parseDefaultRouteDevice(routes);
+  // The same hints the router step uses, so both find the same interfaces.
+  const interfaces = findRouterInterfaces(
+    { addresses: parseAddresses(addresses), ...(defaultRouteDevice ? { defaultRouteDevice } : {}) },
+    {
+      managementIp: routerManagementAddress(cluster),
+      managementCidr: c.managementCidr,
+      ...(cluster.outputs ? { publicIp: cluster.outputs.router_public_ip } : {}),
+      publicSubnetCidr: c.publicSubnetCidr,
+    },
+  );
+  const saved = {} as Record<Table, SavedTable>;
+  for (const table of TABLES) saved[table] = parseSaved(await session.run(['iptables-save', '-t', table], { ...opts, sudo: true }), table);
+  return { interfaces, saved, ipForward: ipForward.trim() };
+}
+
+/** `:5000 -> keystone 192.168.100.40:5000`. */
+export function forwardLabel(cluster: BootstrapCluster, f: PortForward): string {
+  return `:${f.port} -> ${f.vm} ${serviceVmAddress(cluster, f.vm)}:${f.vmPort}`;
+}
+
+export function forwardChecks(cluster: BootstrapCluster, router: string, facts: RouterFacts): StatusCheck[] {
+  const c = managedController(cluster);
+  const base = { section: 'forwards' as const, host: router };
+  const checks: StatusCheck[] = [
+    {
+      ...base,
+      check: 'ip forwarding',
+      state: facts.ipForward === '1' ? 'up' : 'down',
+      detail: `net.ipv4.ip_forward = ${facts.ipForward || '(empty)'}`,
+    },
+  ];
+  const where = `public ${facts.interfaces.public}, management ${facts.interfaces.management}`;
+  try {
+    const desired = desiredRuleset(cluster, facts.interfaces);
+    const diffs = compareRuleset(desired, facts.saved);
+    const count = desired.nat.rules.length + desired.filter.rules.length;
+    checks.push({
+      ...base,
+      check: 'ruleset (OPENCLOUD-* chains)',
+      state: diffs.length === 0 ? 'up' : 'down',
+      detail: diffs.length === 0 ? `${count} rules as the router step writes them (${where})` : `differs from what the router step writes: ${diffs.join('; ')} (re-run bootstrap --only router)`,
+    });
+  } catch (err) {
+    checks.push({ ...base, check: 'ruleset (OPENCLOUD-* chains)', state: 'down', detail: errorDetail(err) });
+  }
+  for (const f of c.forwards) checks.push({ ...base, ...forwardCheck(cluster, f, facts) });
+  return checks;
+}
+
+// The rules one forward adds: the router step's builder run with that forward alone, keeping
+// the client chains (the rest of a ruleset does not depend on the forwards).
+function forwardCheck(cluster: BootstrapCluster, f: PortForward, facts: RouterFacts): Pick<StatusCheck, 'check' | 'state' | 'detail'> {
+  const check = `forward ${forwardLabel(cluster, f)}`;
+  try {
+    const c = managedController(cluster);
+    const alone = desiredRuleset({ ...cluster, model: { ...cluster.model, controller: { ...c, forwards: [f] } } }, facts.interfaces);
+    const clientChains: readonly string[] = [CHAINS.dnatClient, CHAINS.forwardClient];
+    const missing: string[] = [];
+    for (const table of TABLES) {
+      for (const rule of alone[table].rules.filter((r) => clientChains.includes(ruleChain(r)))) {
+        if (!(facts.saved[table].rules.get(ruleChain(rule)) ?? []).includes(rule)) missing.push(ruleChain(rule) === CHAINS.dnatClient ? 'DNAT rule' : 'FORWARD accept rule');
+      }
+    }
+    return missing.length === 0
+      ? { check, state: 'up', detail: 'DNAT and FORWARD accept rules present' }
+      : { check, state: 'down', detail: `missing: ${missing.join(', ')}` };
+  } catch (err) {
+    return { check, state: 'down', detail: errorDetail(err) };
+  }
+}

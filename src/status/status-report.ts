@@ -1,0 +1,99 @@
+// A status run: reach every host, then read Juju on the Juju host and, for a managed controller,
+// the router's forwards and the client ports from the router, all at once. Every failure becomes
+// a check that is not up; nothing here throws for a host that is down.
+import { ROUTER_HOST } from '../bootstrap/cluster-hosts.ts';
+import { jujuHost } from '../bootstrap/juju/juju-host.ts';
+import type { StackOutputs } from '../bootstrap/outputs.ts';
+import type { BootstrapCluster } from '../bootstrap/step.ts';
+import type { ClusterModel } from '../inventory/model.ts';
+import { allUp, errorDetail, type SectionName, type StatusCheck } from './check.ts';
+import { portCheckName, probeForward } from './client-ports.ts';
+import { hostCheck, reachHosts, type Reach } from './host-reachability.ts';
+import { jujuChecks, jujuFailedCheck, readJujuStatus } from './juju-units.ts';
+import { forwardChecks, readRouterFacts } from './router-forwards.ts';
+import { openStatusSessions } from './status-sessions.ts';
+
+export interface StatusReport {
+  readonly cluster: string;
+  readonly controller: 'managed' | 'existing';
+  readonly up: boolean;
+  readonly checks: readonly StatusCheck[];
+  readonly elapsedMs: number;
+}
+
+export interface StatusOptions {
+  readonly model: ClusterModel;
+  readonly outputs?: StackOutputs;
+  /** SSH handshake limit per host (one attempt). */
+  readonly connectTimeoutMs?: number;
+  /** Limit for each remote command (juju status can take a while on a busy state server). */
+  readonly commandTimeoutMs?: number;
+  readonly onCommand?: (line: string) => void;
+}
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 20_000;
+
+export async function collectStatus(opts: StatusOptions): Promise<StatusReport> {
+  const started = Date.now();
+  const commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const sessions = openStatusSessions({
+    model: opts.model,
+    ...(opts.outputs ? { outputs: opts.outputs } : {}),
+    ...(opts.connectTimeoutMs ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
+    ...(opts.onCommand ? { onCommand: opts.onCommand } : {}),
+  });
+  const cluster = sessions.cluster;
+  let checks: StatusCheck[];
+  try {
+    const reach = await reachHosts(sessions, commandTimeoutMs);
+    const sections = await Promise.all([
+      cluster.hosts.map((h) => hostCheck(h, reach.get(h.name)!)),
+      jujuSection(cluster, reach, commandTimeoutMs),
+      cluster.model.controller.kind === 'managed' ? routerSections(cluster, reach, commandTimeoutMs) : [],
+    ]);
+    checks = sections.flat();
+  } finally {
+    sessions.close();
+  }
+  return {
+    cluster: opts.model.name,
+    controller: opts.model.controller.kind,
+    up: allUp(checks),
+    checks,
+    elapsedMs: Date.now() - started,
+  };
+}
+
+async function jujuSection(cluster: BootstrapCluster, reach: ReadonlyMap<string, Reach>, timeoutMs: number): Promise<StatusCheck[]> {
+  const host = jujuHost(cluster);
+  const r = reach.get(host.name)!;
+  if (!r.ok) return [unreachable('juju', host.name, 'juju status', host.name)];
+  try {
+    return jujuChecks(host.name, await readJujuStatus(r.session, timeoutMs));
+  } catch (err) {
+    return [jujuFailedCheck(host.name, err)];
+  }
+}
+
+async function routerSections(cluster: BootstrapCluster, reach: ReadonlyMap<string, Reach>, timeoutMs: number): Promise<StatusCheck[]> {
+  const forwards = cluster.model.controller.kind === 'managed' ? cluster.model.controller.forwards : [];
+  const r = reach.get(ROUTER_HOST)!;
+  if (!r.ok) {
+    return [
+      unreachable('forwards', ROUTER_HOST, 'ruleset (OPENCLOUD-* chains)', ROUTER_HOST),
+      ...forwards.map((f) => unreachable('ports', f.vm, portCheckName(cluster, f), ROUTER_HOST)),
+    ];
+  }
+  const [forwardSection, ports] = await Promise.all([
+    readRouterFacts(r.session, cluster, timeoutMs).then(
+      (facts) => forwardChecks(cluster, ROUTER_HOST, facts),
+      (err): StatusCheck[] => [{ section: 'forwards', host: ROUTER_HOST, check: 'ruleset (OPENCLOUD-* chains)', state: 'down', detail: `cannot read: ${errorDetail(err)}` }],
+    ),
+    Promise.all(forwards.map((f) => probeForward(r.session, cluster, f))),
+  ]);
+  return [...forwardSection, ...ports];
+}
+
+function unreachable(section: SectionName, host: string, check: string, via: string): StatusCheck {
+  return { section, host, check, state: 'unreachable', detail: `not checked: ${via} is unreachable over SSH` };
+}
