@@ -66,7 +66,8 @@ function managedDiagram(model: ClusterModel, c: ManagedController): ClusterDiagr
     },
     {
       id: 'public',
-      label: `Public network (${c.publicSubnetCidr}): compute nodes`,
+      // Physical nodes sit anywhere on the Internet; only EC2 nodes are in the public subnet.
+      label: 'Public network: compute nodes',
       column: 0,
       boxes: nodeBoxes(model),
     },
