@@ -87,7 +87,7 @@ function forwardCheck(cluster: BootstrapCluster, f: PortForward, facts: RouterFa
     const alone = desiredRuleset({ ...cluster, model: { ...cluster.model, controller: { ...c, forwards: [f] } } }, facts.interfaces);
     const clientChains: readonly string[] = [CHAINS.dnatClient, CHAINS.forwardClient];
     const missing: string[] = [];
-    for (const table of TABLES) {
+    for (const table of ['nat', 'filter'] as const) {
       for (const rule of alone[table].rules.filter((r) => clientChains.includes(ruleChain(r)))) {
         if (!(facts.saved[table].rules.get(ruleChain(rule)) ?? []).includes(rule)) missing.push(ruleChain(rule) === CHAINS.dnatClient ? 'DNAT rule' : 'FORWARD accept rule');
       }
