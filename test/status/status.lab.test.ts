@@ -1,0 +1,108 @@
+// `opencloud status` on a managed controller of the lab: everything up exits 0; a unit in error,
+// a missing forward, a closed port and a compute node whose sshd stopped each show as down (exit 1),
+// the last within seconds. The checks run in the order that breaks the least first.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatusJson } from '../../src/status/format-json.ts';
+import { startLab, skipLabTests, type Lab } from '../lab/lab.ts';
+import { FORWARDS, prepareStatusLab, sh, SERVICES, type StatusLab } from './status-lab.ts';
+
+type Line = { section: string; host: string; check: string; state: string; detail: string };
+const linesOf = (json: StatusJson): Line[] => json.sections.flatMap((s) => s.checks.map((c) => ({ section: s.name, ...c })));
+const notUp = (json: StatusJson) => linesOf(json).filter((l) => l.state !== 'up').map((l) => `${l.section} ${l.host} ${l.check}: ${l.state}`);
+
+describe.skipIf(skipLabTests())('opencloud status on the lab', () => {
+  let lab: Lab;
+  let cluster: StatusLab;
+
+  beforeAll(async () => {
+    lab = await startLab({ computeNodes: 2, serviceVms: true, clients: false });
+    cluster = await prepareStatusLab(lab);
+  }, 180_000);
+
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('reports every host, unit, forward and port up and exits 0', async () => {
+    const r = await cluster.status('--json');
+    const json = JSON.parse(r.stdout) as StatusJson;
+    expect(notUp(json), r.stdout).toEqual([]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = linesOf(json);
+    expect(lines.filter((l) => l.section === 'hosts').map((l) => l.host).sort()).toEqual(
+      ['router', ...lab.serviceVms.map((h) => h.name), ...lab.computeNodes.map((h) => h.name)].sort(),
+    );
+    expect(lines.filter((l) => l.section === 'juju').map((l) => l.check)).toEqual(['juju status', ...[...SERVICES].sort().map((s) => `unit ${s}/0`)]);
+    expect(lines.filter((l) => l.section === 'forwards').map((l) => l.check)).toEqual([
+      'ip forwarding',
+      'ruleset (OPENCLOUD-* chains)',
+      'forward :5000 -> keystone 192.168.100.40:5000',
+      'forward :8080 -> openstack-dashboard 192.168.100.100:80',
+    ]);
+    expect(lines.filter((l) => l.section === 'ports').map((l) => `${l.host} ${l.check} ${l.detail}`)).toEqual([
+      'keystone tcp 192.168.100.40:5000 open (router :5000)',
+      'openstack-dashboard tcp 192.168.100.100:80 open (router :8080)',
+    ]);
+  });
+
+  it('prints a table per section and "everything up"', async () => {
+    const r = await cluster.status();
+    expect(r.code).toBe(0);
+    const out = r.stdout.split('\n');
+    for (const title of ['Hosts (SSH)', 'Juju services and units', 'Router port forwards (iptables)', 'Client ports (TCP connect from the router)']) {
+      expect(out).toContain(title);
+    }
+    expect(out.filter((l) => l.startsWith('HOST '))).toHaveLength(4);
+    expect(r.stdout).toMatch(/statuslab: everything up \(\d+ checks, \d+\.\d s\)/);
+  });
+
+  it('shows a unit in error as down (the stand-in told by JUJU_STANDIN_UNIT_ERROR through a wrapper)', async () => {
+    // The stand-in reads its switches from the environment only, and sshd passes none: a wrapper
+    // in front of it on the router sets one for every `juju` the status run starts.
+    await sh(lab.router, 'mv /usr/local/bin/juju /usr/local/lib/juju-standin && printf \'#!/bin/sh\\nJUJU_STANDIN_UNIT_ERROR=keystone/0 exec /usr/local/lib/juju-standin "$@"\\n\' > /usr/local/bin/juju && chmod 755 /usr/local/bin/juju');
+    try {
+      const r = await cluster.status('--json');
+      expect(r.code).toBe(1);
+      const json = JSON.parse(r.stdout) as StatusJson;
+      // Machine 0 is the bootstrap host, the router, by its public address.
+      expect(notUp(json)).toEqual([`juju ${lab.router.ip} unit keystone/0: down`]);
+      expect(linesOf(json).find((l) => l.check === 'unit keystone/0')!.detail).toMatch(/^agent-state error, .*machine 0/);
+    } finally {
+      await sh(lab.router, 'mv /usr/local/lib/juju-standin /usr/local/bin/juju');
+    }
+  });
+
+  it('shows a forward whose DNAT rule is gone and a port nobody listens on as down', async () => {
+    const dashboard = FORWARDS[1];
+    await sh(lab.router, `iptables -t nat -D OPENCLOUD-DNAT-CLIENT -p tcp -m tcp --dport ${dashboard.port} -j DNAT --to-destination 192.168.100.100:${dashboard.vmPort}`);
+    await sh(lab.host(dashboard.vm), `pkill -f 'http[.]server ${dashboard.vmPort}'`);
+    const r = await cluster.status('--json');
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as StatusJson;
+    expect(notUp(json)).toEqual([
+      'forwards router ruleset (OPENCLOUD-* chains): down',
+      'forwards router forward :8080 -> openstack-dashboard 192.168.100.100:80: down',
+      'ports openstack-dashboard tcp 192.168.100.100:80: down',
+    ]);
+    const lines = linesOf(json);
+    expect(lines.find((l) => l.check.startsWith('forward :8080'))!.detail).toBe('missing: DNAT rule');
+    expect(lines.find((l) => l.check === 'tcp 192.168.100.100:80')!.detail).toBe('connection refused (router :8080)');
+  });
+
+  it('reports compute-2 unreachable within seconds once its sshd is stopped, and exits 1', async () => {
+    await lab.host('compute-2').stopSshd();
+    const r = await cluster.status();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^compute-2 +ssh \(compute\) +UNREACHABLE +.*ECONNREFUSED/m);
+    expect(r.stdout).toMatch(/^compute-1 +ssh \(compute\) +up /m);
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  it('reports a compute node whose link is down as unreachable after the connect timeout', async () => {
+    await lab.host('compute-1').linkDown();
+    const r = await cluster.status('--connect-timeout', '2');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^compute-1 +ssh \(compute\) +UNREACHABLE +.*(Timed out|EHOSTUNREACH)/m);
+    expect(r.ms).toBeLessThan(10_000);
+  });
+});
