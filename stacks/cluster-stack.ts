@@ -83,7 +83,8 @@ export class ClusterStack extends TerraformStack {
     const c = model.controller;
     ClusterPolicy.of(this, {
       cluster: model.name,
-      worldOpenPorts: c.kind === 'managed' && c.allowAnyClient ? c.forwards.map((f) => f.port) : [],
+      // The public ports on the router, and the VM ports they are delivered to behind it.
+      worldOpenPorts: c.kind === 'managed' && c.allowAnyClient ? c.forwards.flatMap((f) => [f.port, f.vmPort]) : [],
     });
     if (c.kind === 'managed') this.buildManaged(c);
     else this.buildExisting(c);
@@ -113,10 +114,17 @@ export class ClusterStack extends TerraformStack {
       allowAnyClient: c.allowAnyClient,
       sshPort: 22,
     });
+    const management = new ManagementFirewall(this, 'management-firewall', {
+      cluster,
+      vpcId: network.vpcId,
+      managementCidr: c.managementCidr,
+      forwards: c.forwards,
+      clientCidrs: c.clientCidrs,
+    });
     for (const node of this.model.computeNodes) {
-      new ComputeNodeAccess(this, `compute-access-${node.name}`, { routerGroup, node, ports: c.computePorts });
+      new ComputeNodeAccess(this, `compute-access-${node.name}`, { group: routerGroup, node, ports: c.computePorts });
+      new ComputeNodeAccess(this, `compute-forwarded-${node.name}`, { group: management.group, node, ports: c.computePorts });
     }
-    const management = new ManagementFirewall(this, 'management-firewall', { cluster, vpcId: network.vpcId, managementCidr: c.managementCidr });
 
     const router = new Router(this, 'router', {
       cluster,

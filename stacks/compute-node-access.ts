@@ -1,5 +1,7 @@
-// What each compute node may reach on a managed controller's router: GRE to the neutron
-// gateway and the OpenStack service ports, from the node's own address only.
+// What each compute node may reach on a managed controller: GRE to the neutron gateway and the
+// OpenStack service ports, from the node's own address only. Given once to the router's group
+// (where the traffic arrives) and once to the management group (where the router's DNAT delivers
+// it with the node's address still as its source).
 import { Construct } from 'constructs';
 import type { ComputePort } from '../src/inventory/reference.ts';
 import { ipv4, nonEmpty, required } from './props.ts';
@@ -13,8 +15,8 @@ export interface ComputeNodeAddress {
 }
 
 export interface ComputeNodeAccessProps {
-  /** The router's security group, which receives the rules. */
-  readonly routerGroup: ClusterSecurityGroup;
+  /** The security group that receives the rules: the router's or the management network's. */
+  readonly group: ClusterSecurityGroup;
   /** The node. */
   readonly node: ComputeNodeAddress;
   /** Ports the node needs (GRE, keystone 35357 and 5000, AMQP, MySQL, glance, nova, metadata, neutron). */
@@ -30,9 +32,9 @@ export class ComputeNodeAccess extends Construct {
     const source = `${ipv4(C, 'node.publicIp', props.node.publicIp)}/32`;
     for (const p of nonEmpty(C, 'ports', props.ports)) {
       if (p.protocol === 'gre') {
-        props.routerGroup.allowFrom(this, 'gre', { protocol: 'gre', cidr: source, description: `GRE (IP protocol 47), ${p.description}, from compute node ${name}` });
+        props.group.allowFrom(this, 'gre', { protocol: 'gre', cidr: source, description: `GRE (IP protocol 47), ${p.description}, from compute node ${name}` });
       } else {
-        props.routerGroup.allowFrom(this, `tcp-${p.port}`, {
+        props.group.allowFrom(this, `tcp-${p.port}`, {
           protocol: 'tcp',
           port: required(C, 'ports[].port', p.port),
           cidr: source,

@@ -123,8 +123,17 @@ describe('router security group', () => {
 });
 
 describe('management security group', () => {
-  it('admits all traffic from inside the management network and nothing from outside', () => {
-    expect(ingressLines(s, managementGroup)).toEqual(['all from 192.168.100.0/24']);
+  // The router's DNAT keeps the source address, so the VMs' group must admit what the router forwards.
+  it('admits the management network, the forwarded VM ports from the client networks, and the compute nodes', () => {
+    const vmPorts = [...new Set(PORT_FORWARDS.map((f) => f.vmPort))];
+    const nodes = s.model.computeNodes.flatMap((n) =>
+      COMPUTE_NODE_PORTS.map((p) => (p.protocol === 'gre' ? `gre from ${n.publicIp}/32` : `tcp ${p.port} from ${n.publicIp}/32`)),
+    );
+    expect(ingressLines(s, managementGroup)).toEqual(
+      ['all from 192.168.100.0/24', ...vmPorts.map((p) => `tcp ${p} from 203.0.113.0/24`), ...nodes].sort(),
+    );
+    expect(ingressLines(s, managementGroup)).toContain('tcp 80 from 203.0.113.0/24');
+    expect(ingressLines(s, managementGroup)).not.toContain('tcp 8080 from 203.0.113.0/24');
   });
 });
 

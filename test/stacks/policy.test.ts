@@ -82,7 +82,10 @@ describe('an inventory that allows any client', () => {
   const s = synthModel(modelOf(text));
   it('opens the forwarded ports to the world, but SSH only to its own network', () => {
     const world = ingressLines(s).filter((l) => l.endsWith('from 0.0.0.0/0'));
-    expect(world).toHaveLength(8);
+    // The eight public ports on the router, and the seven VM ports they are delivered to.
+    expect(world).toHaveLength(8 + 7);
+    expect(world).toContain('tcp 8080 from 0.0.0.0/0');
+    expect(world).toContain('tcp 80 from 0.0.0.0/0');
     expect(world).not.toContain('tcp 22 from 0.0.0.0/0');
     expect(ingressLines(s)).toContain('tcp 22 from 203.0.113.0/24');
   });
