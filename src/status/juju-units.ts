@@ -3,8 +3,7 @@
 // when its agent says `started` and its workload is not in error: `pending` means not yet
 // working, which is not up either.
 import { JujuClient } from '../bootstrap/juju/client.ts';
-import { allUnits, unitFailed, type JujuStatus, type JujuUnit } from '../bootstrap/juju/status.ts';
-import { parseJujuStatus } from '../bootstrap/juju/status.ts';
+import { allUnits, parseJujuStatus, unitFailed, type JujuStatus, type JujuUnit } from '../bootstrap/juju/status.ts';
 import type { HostSession } from '../bootstrap/step.ts';
 import { errorDetail, type StatusCheck } from './check.ts';
 
