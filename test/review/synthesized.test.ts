@@ -44,8 +44,9 @@ describe('diff of real syntheses', () => {
     expect(stack!.settings).toEqual([]);
     expect(stack!.resources.every((r) => r.action === 'add' && r.type === 'aws_vpc_security_group_ingress_rule')).toBe(true);
     const rules = stack!.resources.flatMap((r) => r.rules.map((c) => `${c.action} ${c.text}`)).sort();
-    const expected = COMPUTE_NODE_PORTS.map((p) => `add ${p.protocol === 'gre' ? 'gre' : `tcp ${p.port}`} from 198.51.100.14/32`).sort();
-    expect(rules).toEqual(expected);
+    // Each rule twice: on the router's group, and on the management group the router forwards to.
+    const once = COMPUTE_NODE_PORTS.map((p) => `add ${p.protocol === 'gre' ? 'gre' : `tcp ${p.port}`} from 198.51.100.14/32`);
+    expect(rules).toEqual([...once, ...once].sort());
     expect(stack!.warnings.map((w) => [w.kind, w.subject])).toEqual([['open-network', '198.51.100.14/32']]);
   });
 
