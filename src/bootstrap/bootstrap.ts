@@ -1,8 +1,5 @@
 // A bootstrap run end to end: the cluster's hosts, the host key policy, one connection per host,
 // the steps in dependency order, progress, the JSON-lines log and the recap.
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { resolve } from 'node:path';
 import type { ClusterModel } from '../inventory/model.ts';
 import { resolveCluster } from './cluster-hosts.ts';
 import { ConnectionPool } from './connection-pool.ts';
@@ -17,6 +14,7 @@ import { Redactor } from './redact.ts';
 import { RunLog, RUNS_DIR } from './run-log.ts';
 import { runSteps, type RunResult, type SessionProvider } from './runner.ts';
 import { RemoteHost } from './session.ts';
+import { expandPath, sshCredentials } from './ssh-credentials.ts';
 import type { AnyStep } from './step.ts';
 
 export interface BootstrapOptions {
@@ -40,10 +38,6 @@ export interface BootstrapResult extends RunResult {
   readonly logFile: string;
 }
 
-/** `~/x` and relative paths (relative to the working directory, like inventory paths). */
-export function expandPath(p: string): string {
-  return p === '~' || p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : resolve(p);
-}
 
 export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult> {
   const redactor = new Redactor();
@@ -69,7 +63,7 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
   const settings: ConnectionSettings = {
     ...DEFAULT_CONNECTION_SETTINGS,
     ...opts.connection,
-    ...privateKeyOrAgent(ssh.privateKeyFile),
+    ...sshCredentials(ssh.privateKeyFile),
   };
   const pool = new ConnectionPool({
     hosts: cluster.hosts,
@@ -134,17 +128,4 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
   log.write('run-end', { failed: result.failed, recap: Object.fromEntries(result.recap) });
   for (const line of ['', ...formatRecap(result), '', `log: ${log.file}`]) out(line);
   return { ...result, logFile: log.file };
-}
-
-function privateKeyOrAgent(file: string | undefined): { privateKey?: string; agent?: string } {
-  if (file) {
-    const path = expandPath(file);
-    try {
-      return { privateKey: readFileSync(path, 'utf8') };
-    } catch (err) {
-      throw new Error(`cannot read ssh.privateKeyFile ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-  }
-  if (process.env.SSH_AUTH_SOCK) return { agent: process.env.SSH_AUTH_SOCK };
-  throw new Error('no SSH key: set ssh.privateKeyFile in the inventory, or run an SSH agent (SSH_AUTH_SOCK)');
 }

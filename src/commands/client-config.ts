@@ -14,7 +14,7 @@ import { Redactor } from '../bootstrap/redact.ts';
 import { applyClientDnat, clientDnatCommand } from '../client/dnat-rule.ts';
 import { writeLocalFile } from '../client/local-file.ts';
 import { renderOpenrc } from '../client/openrc.ts';
-import { openClusterSessions } from '../client/sessions.ts';
+import { openReadOnlySessions } from '../bootstrap/read-only-sessions.ts';
 import { loadModel } from '../inventory/load.ts';
 import { KEYSTONE_CA_PATH, KEYSTONE_PASSWORD_PATH } from '../inventory/reference.ts';
 import { findInventory } from './bootstrap.ts';
@@ -59,7 +59,7 @@ export function registerClientConfig(program: Command, out: (line: string) => vo
       }
       const outputs = readStackOutputs(opts.outputs!, model.name);
       const redactor = new Redactor();
-      const sessions = openClusterSessions({ model, outputs, redactor, ...(opts.verbose ? { onCommand: (l: string) => out(l) } : {}) });
+      const sessions = openReadOnlySessions({ model, outputs, redactor, purpose: 'client-config', ...(opts.verbose ? { onCommand: (l: string) => out(l) } : {}) });
       let ca: string | null;
       let password: string;
       try {
