@@ -6,9 +6,9 @@ import { join } from 'node:path';
 /** A temporary directory for one benchmark run's files. */
 export const benchDir = (): string => mkdtempSync(join(tmpdir(), 'opencloud-bench-'));
 
-/** The example inventory with `nodes` compute nodes instead of its three. */
-export function clusterWithNodes(dir: string, nodes: number, example = 'inventory/example.yaml'): string {
-  const head = readFileSync(example, 'utf8').split('\ncomputeNodes:')[0]!.replace(/^name: .*$/m, `name: bench-${nodes}`);
+/** The example inventory with `nodes` compute nodes instead of its three, named `name` (default bench-NODES). */
+export function clusterWithNodes(dir: string, nodes: number, example = 'inventory/example.yaml', name = `bench-${nodes}`): string {
+  const head = readFileSync(example, 'utf8').split('\ncomputeNodes:')[0]!.replace(/^name: .*$/m, `name: ${name}`);
   const lines = ['computeNodes:'];
   for (let i = 0; i < nodes; i++) {
     lines.push(
@@ -17,7 +17,7 @@ export function clusterWithNodes(dir: string, nodes: number, example = 'inventor
       '    hardware: { cpuCores: 12, arch: x86_64, memoryGiB: 48, diskTiB: 3, nics: [{ name: eth0, speedMbps: 1000 }, { name: eth1, speedMbps: 1000 }] }',
     );
   }
-  const file = join(dir, `bench-${nodes}.yaml`);
+  const file = join(dir, `${name}.yaml`);
   writeFileSync(file, `${head}\n${lines.join('\n')}\n`);
   return file;
 }

@@ -9,10 +9,11 @@ const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const inventory = option('--inventory');
+// --inventory may be given several times: every cluster goes into one App, as `npm start` does.
+const inventories = args.flatMap((a, i) => (a === '--inventory' && args[i + 1] ? [args[i + 1]!] : []));
 const outdir = option('--outdir');
-if (!inventory || !outdir) {
-  process.stderr.write('usage: synth-child.ts --inventory FILE --outdir DIR [--barrel]\n');
+if (inventories.length === 0 || !outdir) {
+  process.stderr.write('usage: synth-child.ts --inventory FILE [--inventory FILE...] --outdir DIR [--barrel]\n');
   process.exit(2);
 }
 
@@ -20,7 +21,7 @@ const t0 = performance.now();
 if (args.includes('--barrel')) await import('@cdktf/provider-aws');
 const { loadClusters, synthesize } = await import('../stacks/app.ts');
 const t1 = performance.now();
-synthesize(loadClusters([inventory]), { outdir });
+synthesize(loadClusters(inventories), { outdir });
 const t2 = performance.now();
 
 process.stdout.write(

@@ -26,7 +26,8 @@ interface Run extends ChildReport {
 
 export interface SynthCase {
   readonly label: string;
-  readonly inventory: string;
+  /** One inventory, or several synthesized together into one App. */
+  readonly inventory: string | readonly string[];
   readonly barrel?: boolean;
   /** Goals the case must meet (the issue's figures). */
   readonly maxWallMs?: number;
@@ -35,7 +36,8 @@ export interface SynthCase {
 
 function runOnce(c: SynthCase, outdir: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const args = [TSX, CHILD, '--inventory', c.inventory, '--outdir', outdir, ...(c.barrel ? ['--barrel'] : [])];
+    const inventories = typeof c.inventory === 'string' ? [c.inventory] : c.inventory;
+    const args = [TSX, CHILD, ...inventories.flatMap((f) => ['--inventory', f]), '--outdir', outdir, ...(c.barrel ? ['--barrel'] : [])];
     const started = performance.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
     let out = '';
@@ -67,10 +69,11 @@ export interface CaseResult {
   readonly ok: boolean;
 }
 
-export async function benchCase(c: SynthCase, runs: number, dir: string, log: (line: string) => void): Promise<CaseResult> {
+/** `warmup`: the case run once, unmeasured, first (default: this case itself). */
+export async function benchCase(c: SynthCase, runs: number, dir: string, log: (line: string) => void, warmup: SynthCase = c): Promise<CaseResult> {
   const results: Run[] = [];
   // One warm-up run fills tsx's transform cache, as any second synthesis on a machine would find it.
-  await runOnce(c, join(dir, 'warmup'));
+  await runOnce(warmup, join(dir, 'warmup'));
   for (let i = 0; i < runs; i++) {
     results.push(await runOnce(c, join(dir, `out-${i}`)));
     const r = results[i]!;
