@@ -1,0 +1,135 @@
+// Fault injection on the compute lab (test/bootstrap/compute/compute-lab.ts): the Juju stand-in
+// with a short settle time, a reader loop that watches /etc/hosts from inside a host, faults
+// placed inside a real step through the step's own session (a wrapper, never a switch in src/),
+// and the host-side tools to break things (kill sshd with its sessions, cut a link, slow a reboot).
+import type { AnyStep, HostSession, StepContext } from '../../src/bootstrap/step.ts';
+import type { LabHost } from '../lab/lab.ts';
+
+export const must = async (host: LabHost, cmd: string): Promise<string> => {
+  const r = await host.exec(cmd);
+  if (r.code !== 0) throw new Error(`${host.name}: ${cmd}: exit ${r.code}: ${r.stderr.trim()}`);
+  return r.stdout;
+};
+
+/**
+ * Replaces the router's `juju` by a wrapper that runs the stand-in with these environment
+ * variables (JUJU_STANDIN_SETTLE_SECONDS, JUJU_STANDIN_FAIL, ...). The stand-in itself moves to
+ * /usr/local/lib/juju-standin once.
+ */
+export async function jujuWithEnv(router: LabHost, env: Record<string, string>): Promise<void> {
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  await must(
+    router,
+    '[ -e /usr/local/lib/juju-standin ] || cp /usr/local/bin/juju /usr/local/lib/juju-standin; ' +
+      `printf '#!/bin/sh\\n${vars} exec /usr/local/lib/juju-standin "$@"\\n' > /usr/local/bin/juju.new && chmod 755 /usr/local/bin/juju.new && mv /usr/local/bin/juju.new /usr/local/bin/juju`,
+  );
+}
+
+/**
+ * Kills the host's sshd, listener and every session process, by pid, inside the host's own pid
+ * namespace: open connections die with it, as when sshd crashes or is killed by the OOM killer.
+ */
+export async function killSshd(host: LabHost): Promise<void> {
+  await must(
+    host,
+    'for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = sshd ] && kill -KILL "${p#/proc/}" 2>/dev/null; done; rm -f /run/sshd.pid; true',
+  );
+}
+
+/** Makes the hosts step rewrite /etc/hosts on the node: a line inside the block is changed. */
+export async function staleHostsBlock(host: LabHost): Promise<void> {
+  await must(host, "sed -i '/^# BEGIN opencloud /,/^# END opencloud /s/juju.amazon/juju.old/' /etc/hosts");
+}
+
+/** Makes compute-config work again on the node: its sysctl file gone, forwarding off. */
+export async function staleComputeConfig(host: LabHost): Promise<void> {
+  await must(host, 'rm -f /etc/sysctl.d/60-opencloud.conf && echo 0 > /proc/sys/net/ipv4/ip_forward');
+}
+
+export interface HostsReader {
+  /** Stops the loop and returns every distinct content of /etc/hosts it read, in order. */
+  stop(): Promise<string[]>;
+}
+
+/**
+ * A loop inside the host that reads /etc/hosts as fast as it can while the run happens, and keeps
+ * a copy of every content that differs from the one before (in the host's private /tmp). A write
+ * that is not atomic (truncate, then write) shows up as an empty or cut file among the copies.
+ */
+export async function startHostsReader(host: LabHost): Promise<HostsReader> {
+  const dir = '/tmp/hosts-reader';
+  await must(host, `rm -rf ${dir} && mkdir -p ${dir}`);
+  const loop = host.exec(
+    [
+      `cd ${dir} || exit 1`,
+      'n=0',
+      ': > last',
+      'while [ ! -e stop ]; do',
+      '  cat /etc/hosts > cur',
+      '  if ! cmp -s cur last; then n=$((n + 1)); cp cur "seen.$(printf %06d $n)"; cp cur last; fi',
+      'done',
+      'touch stopped',
+    ].join('\n'),
+  );
+  // The loop has read the file at least once before the run starts.
+  for (let i = 0; i < 100 && (await host.exec(`[ -e ${dir}/seen.000001 ]`)).code !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+  return {
+    async stop() {
+      await must(host, `touch ${dir}/stop`);
+      await loop; // resolves at once when a simulated reboot killed the loop
+      const names = (await must(host, `ls ${dir} | grep '^seen\\.' || true`)).split('\n').filter(Boolean);
+      const seen: string[] = [];
+      for (const name of names) seen.push(await must(host, `cat ${dir}/${name}`));
+      return seen;
+    },
+  };
+}
+
+/** A HostSession that behaves like `s` except for what `over` replaces. */
+export function sessionWith(s: HostSession, over: Partial<Pick<HostSession, 'exec' | 'run' | 'writeFile' | 'reboot'>>): HostSession {
+  return {
+    get host() {
+      return s.host;
+    },
+    get dryRun() {
+      return s.dryRun;
+    },
+    exec: over.exec ?? ((c, o) => s.exec(c, o)),
+    run: over.run ?? ((c, o) => s.run(c, o)),
+    readFile: (p, o) => s.readFile(p, o),
+    stat: (p, o) => s.stat(p, o),
+    writeFile: over.writeFile ?? ((p, c, o) => s.writeFile(p, c, o)),
+    reboot: over.reboot ?? ((o) => s.reboot(o)),
+  };
+}
+
+/**
+ * `steps` with one step's apply given a different session on one host: the place a fault is
+ * injected at the exact moment of a real step (the step's own code runs unchanged).
+ */
+export function withApplySession(
+  steps: readonly AnyStep[],
+  stepId: string,
+  hostName: string,
+  wrap: (session: HostSession, ctx: StepContext) => HostSession,
+): AnyStep[] {
+  return steps.map((step) =>
+    step.id !== stepId
+      ? step
+      : {
+          ...step,
+          apply: (ctx: StepContext, plan: unknown) => step.apply(ctx.host.host.name === hostName ? { ...ctx, host: wrap(ctx.host, ctx) } : ctx, plan),
+        },
+  );
+}
+
+/** Resolves once the host's sshd listens again (after a simulated reboot). */
+export async function waitForSshd(host: LabHost, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await host.exec('[ -s /run/sshd.pid ] && kill -0 "$(cat /run/sshd.pid)"')).code !== 0) {
+    if (Date.now() > deadline) throw new Error(`${host.name}: sshd not back within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
