@@ -34,7 +34,8 @@ export async function jujuWithEnv(router: LabHost, env: Record<string, string>):
 export async function killSshd(host: LabHost): Promise<void> {
   await must(
     host,
-    'for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = sshd ] && kill -KILL "${p#/proc/}" 2>/dev/null; done; rm -f /run/sshd.pid; true',
+    // OpenSSH 9.8 and later run sessions as sshd-session (and sshd-auth): those die too.
+    'for p in /proc/[0-9]*; do case "$(cat "$p/comm" 2>/dev/null)" in sshd | sshd-session | sshd-auth) kill -KILL "${p#/proc/}" 2>/dev/null ;; esac; done; rm -f /run/sshd.pid; true',
   );
 }
 

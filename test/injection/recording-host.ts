@@ -4,7 +4,7 @@
 // Ubuntu) into the argv they would run, and recorded next to the argv the step asked for. The
 // answers come from a small in-memory host and Juju, enough for every compute step to apply.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SshConnection } from '../../src/bootstrap/connection.ts';
@@ -32,6 +32,13 @@ export interface Recorded {
 // makes of LINE (quotes removed, expansions done), exactly as it would hand them to the command.
 const DUMP = 'dump() { for a in "$@"; do printf "%s\\0" "$a"; done; }; dump ';
 const scratch = mkdtempSync(join(tmpdir(), 'opencloud-injection-'));
+
+/** Removes the shells' working directory; returns what was in it (nothing, unless a line ran a command). */
+export function removeScratch(): string[] {
+  const left = readdirSync(scratch);
+  rmSync(scratch, { recursive: true, force: true });
+  return left;
+}
 
 export function parseWithShell(shell: string, line: string): { argv: string[]; stderr: string } {
   const r = spawnSync(shell, ['-c', DUMP + line], { cwd: scratch, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: scratch } });

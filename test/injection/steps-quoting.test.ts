@@ -4,13 +4,13 @@
 // host (recording-host.ts); the inventory holds the most hostile values the schema accepts, and
 // the hosts answer with a home directory full of shell syntax.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveCluster } from '../../src/bootstrap/cluster-hosts.ts';
 import { runSteps } from '../../src/bootstrap/runner.ts';
 import type { BootstrapHost } from '../../src/bootstrap/step.ts';
 import { STEPS } from '../../src/bootstrap/steps/index.ts';
 import { parseInventory } from '../../src/inventory/load.ts';
-import { parseWithShell, recordingSessions, type Recorded } from './recording-host.ts';
+import { parseWithShell, recordingSessions, removeScratch, type Recorded } from './recording-host.ts';
 
 const COMPUTE_STEPS = ['preflight', 'hosts', 'juju-key', 'juju-machine', 'nova-compute', 'compute-config'];
 
@@ -99,6 +99,11 @@ function expectArgvIntact(recorded: readonly Recorded[]): void {
 }
 
 describe('remote commands built from hostile inventory values', () => {
+  afterAll(() => {
+    // Nothing the shells parsed created a file in their working directory.
+    expect(removeScratch()).toEqual([]);
+  });
+
   it('the dump shell function sees what an unquoted line would do (the check can fail)', () => {
     expect(parseWithShell('sh', "a 'b c' d").argv).toEqual(['a', 'b c', 'd']);
     expect(parseWithShell('sh', 'a b c').argv).toEqual(['a', 'b', 'c']);
