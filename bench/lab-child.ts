@@ -32,6 +32,10 @@ export interface LabTiming {
   readonly jujuCalls: number;
   readonly jujuStatusCalls: number;
   readonly jujuMs: number;
+  /** Per juju subcommand (status, add-machine, ...): how many ran and their summed milliseconds. */
+  readonly byCommand: Readonly<Record<string, { n: number; ms: number }>>;
+  /** Longest time any single `juju add-machine` took, and the wall time from the first to the last one's end. */
+  readonly addMachineSpanMs: number;
 }
 
 export interface LabChildReport {
@@ -57,8 +61,20 @@ async function timed(c: ComputeLab, file: string, what: string): Promise<LabTimi
     .filter((e) => e.event === 'exec' && e.host === 'juju' && /^juju /.test(e.command ?? ''));
   const jujuMs = juju.reduce((sum, e) => sum + (e.ms ?? 0), 0);
   const jujuStatusCalls = juju.filter((e) => /^juju status /.test(e.command ?? '')).length;
+  const byCommand: Record<string, { n: number; ms: number }> = {};
+  for (const e of juju) {
+    const sub = (e.command ?? '').split(' ')[1] ?? '?';
+    const b = (byCommand[sub] ??= { n: 0, ms: 0 });
+    b.n++;
+    b.ms += e.ms ?? 0;
+  }
+  // exec records are written when a command ends (ts) and carry its duration (ms).
+  const adds = juju
+    .filter((e) => /^juju add-machine /.test(e.command ?? ''))
+    .map((e) => ({ end: Date.parse((e as { ts?: string }).ts ?? ''), ms: e.ms ?? 0 }));
+  const addMachineSpanMs = adds.length ? Math.max(...adds.map((a) => a.end)) - Math.min(...adds.map((a) => a.end - a.ms)) : 0;
   log(`  ${what}: ${(ms / 1000).toFixed(2)} s (ok=${t.ok} changed=${t.changed}; ${juju.length} juju commands, ${jujuStatusCalls} of them status, ${(jujuMs / 1000).toFixed(1)} s in all)`);
-  return { ms, ...t, jujuCalls: juju.length, jujuStatusCalls, jujuMs };
+  return { ms, ...t, jujuCalls: juju.length, jujuStatusCalls, jujuMs, byCommand, addMachineSpanMs };
 }
 
 const must = async (host: LabHost, cmd: string) => {

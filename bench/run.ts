@@ -1,6 +1,7 @@
 // `npm run bench [-- --runs N] [--only ID,...] [--out FILE]`: runs the benchmark sections and
-// writes BENCHMARKS.md. Exit 1 when a section misses a goal, 2 on usage errors.
-import { writeFileSync } from 'node:fs';
+// writes BENCHMARKS.md. With --only, the other sections of an existing file are kept as they were
+// (each section says when it was measured). Exit 1 when a section misses a goal, 2 on usage errors.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import type { BenchSection } from './section.ts';
 import { fleetSection } from './fleet.ts';
@@ -46,22 +47,45 @@ function machine(): string {
   return [
     `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${osType()} ${release()}`,
     `- Node ${process.version}`,
-    `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- Load average at start (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (other work on the machine shows in the spread)`,
+    `- Date: ${now()}`,
   ].join('\n');
+}
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** When a section was measured, and how busy the machine was (other work shows in the spread). */
+const measured = () =>
+  `_Measured ${now()}; load average at start (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' / ')}._`;
+
+/** The `## TITLE` sections of an existing report, by title, verbatim. */
+function previousSections(file: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  if (!existsSync(file)) return sections;
+  for (const block of readFileSync(file, 'utf8').split(/^(?=## )/m).slice(1)) {
+    const title = block.slice(3, block.indexOf('\n'));
+    sections.set(title, block.trimEnd());
+  }
+  return sections;
 }
 
 async function main(): Promise<number> {
   const { runs, only, out } = parseArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const header = machine();
+  const previous = only ? previousSections(out) : new Map<string, string>();
   const parts = ['# Benchmarks', '', 'Written by `npm run bench` (bench/run.ts); do not edit by hand.', '', header];
   let ok = true;
-  for (const section of SECTIONS.filter((s) => !only || only.includes(s.id))) {
+  for (const section of SECTIONS) {
+    if (only && !only.includes(section.id)) {
+      const kept = previous.get(section.title);
+      if (kept) parts.push('', kept);
+      continue;
+    }
     log(`${section.title}...`);
+    const stamp = measured();
     const result = await section.run({ runs, log });
     ok &&= result.ok;
-    parts.push('', `## ${section.title}`, '', result.markdown);
+    parts.push('', `## ${section.title}`, '', stamp, '', result.markdown);
   }
   writeFileSync(out, `${parts.join('\n')}\n`);
   log(`wrote ${out}${ok ? '' : ' (some goals missed)'}`);
