@@ -53,7 +53,9 @@ export class JujuClient {
    * Undefined only in a dry run, where nothing was added.
    */
   addMachine(user: string, address: string): Promise<string | undefined> {
-    return this.exclusive(async () => {
+    // Locked per address, not per environment: machines of different nodes do not interfere, and
+    // add-machine (an SSH login and an agent install) is the slow part of joining a node.
+    return withJujuLock(`${this.lockKey} machine ${address}`, async () => {
       const existing = findMachineByAddress(await this.status(), address);
       if (existing) return existing.id;
       let created: ExecResult | undefined;
