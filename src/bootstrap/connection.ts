@@ -117,11 +117,11 @@ export class SshConnection {
     return this.connecting;
   }
 
-  private async connectWithRetries(attempts = this.opts.settings.attempts): Promise<void> {
+  private async connectWithRetries(attempts = this.opts.settings.attempts, readyTimeoutMs = this.opts.settings.readyTimeoutMs): Promise<void> {
     let last: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        await this.connectOnce(attempt);
+        await this.connectOnce(attempt, readyTimeoutMs);
         return;
       } catch (err) {
         last = err;
@@ -139,7 +139,7 @@ export class SshConnection {
   }
 
   /** One connection attempt; throws HostKeyError for a refused key, ConnectError otherwise. */
-  private async connectOnce(attempt: number): Promise<void> {
+  private async connectOnce(attempt: number, readyTimeoutMs: number): Promise<void> {
     const { host, settings, policy } = this.opts;
     const started = Date.now();
     let keyError: HostKeyError | undefined;
@@ -166,7 +166,7 @@ export class SshConnection {
           host: host.address,
           port: host.port,
           username: host.user,
-          readyTimeout: settings.readyTimeoutMs,
+          readyTimeout: readyTimeoutMs,
           keepaliveInterval: settings.keepaliveIntervalMs,
           keepaliveCountMax: settings.keepaliveCountMax,
           hostVerifier: (key: Buffer) => {
@@ -318,7 +318,8 @@ export class SshConnection {
     let last = '';
     while (Date.now() < deadline) {
       try {
-        await this.connectWithRetries(1);
+        // No attempt may outlast the deadline: the reboot's limit is a hard one.
+        await this.connectWithRetries(1, Math.max(1, Math.min(this.opts.settings.readyTimeoutMs, deadline - Date.now())));
         return;
       } catch (err) {
         if (err instanceof HostKeyError) throw err;
