@@ -76,8 +76,8 @@ export const novaComputeStep: Step<Todo> = {
     if (todo.machine === undefined) return; // dry run without the machine: nothing to show more
     const client = await jujuClient(ctx);
     const address = ctx.host.host.address;
-    // Only deploy-or-add-unit must not interleave between nodes: decide on fresh status, under the lock.
-    const { machine, status } = await client.exclusive(async () => {
+    const machine = await client.exclusive(async () => {
+      // Decide again on fresh status, under the lock: another node may have deployed meanwhile.
       let status = await client.status();
       const id = machineOf(status, address, ctx.host.host.name);
       if (!status.services[NOVA_COMPUTE]) {
@@ -89,19 +89,17 @@ export const novaComputeStep: Step<Todo> = {
         await client.addUnit(NOVA_COMPUTE, { to: id });
         ctx.log(`added a ${NOVA_COMPUTE} unit to machine ${id}`);
       }
-      return { machine: id, status };
-    });
-    // Relations and settings are idempotent ("already exists", set only what differs).
-    for (const relation of COMPUTE_RELATIONS) {
-      if (hasRelation(status, relation)) continue;
-      const outcome = await client.addRelation(relation);
-      if (outcome === 'added') ctx.log(`related ${relation[0]} and ${relation[1]}`);
-    }
-    // In a dry run the service may only "would be" deployed: nothing to read settings from yet.
-    if (status.services[NOVA_COMPUTE]) {
+      for (const relation of COMPUTE_RELATIONS) {
+        if (hasRelation(status, relation)) continue;
+        const outcome = await client.addRelation(relation);
+        if (outcome === 'added') ctx.log(`related ${relation[0]} and ${relation[1]}`);
+      }
+      // In a dry run the service may only "would be" deployed: nothing to read settings from yet.
+      if (!status.services[NOVA_COMPUTE]) return id;
       const changed = await client.set(NOVA_COMPUTE, NOVA_COMPUTE_SETTINGS);
       if (changed.length > 0) ctx.log(`set ${changed.map((k) => `${k}=${NOVA_COMPUTE_SETTINGS[k]}`).join(' ')}`);
-    }
+      return id;
+    });
     if (ctx.dryRun) return;
     const [unit] = await client.waitForUnits((u) => u.service === NOVA_COMPUTE && u.machine === machine, { log: (m) => ctx.log(m) });
     ctx.log(`${unit?.name} started on machine ${machine}`);
