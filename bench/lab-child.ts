@@ -7,6 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { prepareComputeLab, totals, type ComputeLab, type LabRun } from '../test/bootstrap/compute/compute-lab.ts';
+import { must } from '../test/lab/host-commands.ts';
 import { startLab, type Lab, type LabHost } from '../test/lab/lab.ts';
 
 const args = process.argv.slice(2);
@@ -77,10 +78,6 @@ async function timed(c: ComputeLab, file: string, what: string): Promise<LabTimi
   return { ms, ...t, jujuCalls: juju.length, jujuStatusCalls, jujuMs, byCommand, addMachineSpanMs };
 }
 
-const must = async (host: LabHost, cmd: string) => {
-  const r = await host.exec(cmd);
-  if (r.code !== 0) throw new Error(`${host.name}: ${cmd}: exit ${r.code}: ${r.stderr.trim()}`);
-};
 
 const report: LabChildReport = { settleSeconds: settle, concurrency, one: [], oneNoop: [], twenty: [], twentyNoop: [] };
 for (let i = 0; i < runs; i++) {

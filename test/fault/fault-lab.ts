@@ -5,11 +5,7 @@
 import type { AnyStep, HostSession, StepContext } from '../../src/bootstrap/step.ts';
 import type { LabHost } from '../lab/lab.ts';
 
-export const must = async (host: LabHost, cmd: string): Promise<string> => {
-  const r = await host.exec(cmd);
-  if (r.code !== 0) throw new Error(`${host.name}: ${cmd}: exit ${r.code}: ${r.stderr.trim()}`);
-  return r.stdout;
-};
+import { must } from '../lab/host-commands.ts';
 
 /**
  * Replaces the router's `juju` by a wrapper that runs the stand-in with these environment

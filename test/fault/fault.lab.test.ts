@@ -11,11 +11,11 @@ import { STEPS } from '../../src/bootstrap/steps/index.ts';
 import { commandArgv } from '../../src/bootstrap/quoting.ts';
 import { findMachineByAddress } from '../../src/bootstrap/juju/status.ts';
 import { DEFAULT_REBOOT_DELAY_SECONDS, REBOOT_DELAY_FILE, skipLabTests, startLab, type Lab, type LabHost } from '../lab/lab.ts';
+import { must } from '../lab/host-commands.ts';
 import { prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab, type LabRun } from '../bootstrap/compute/compute-lab.ts';
 import {
   jujuWithEnv,
   killSshd,
-  must,
   sessionWith,
   staleComputeConfig,
   staleHostsBlock,

@@ -9,7 +9,9 @@ import { join, resolve } from 'node:path';
 import { bootstrap } from '../../src/bootstrap/bootstrap.ts';
 import { STEPS } from '../../src/bootstrap/steps/index.ts';
 import { loadModel } from '../../src/inventory/load.ts';
-import type { Lab, LabHost } from '../lab/lab.ts';
+import type { Lab } from '../lab/lab.ts';
+import { listen, must } from '../lab/host-commands.ts';
+import { bootstrapJujuOn } from '../lab/juju-host.ts';
 
 export const CLUSTER = 'statuslab';
 export const SERVICES = ['keystone', 'mysql', 'openstack-dashboard'] as const;
@@ -24,22 +26,6 @@ export interface StatusLab {
   readonly outputs: string;
   /** `opencloud status` as an operator runs it. */
   status(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>;
-}
-
-export async function sh(host: LabHost, cmd: string, input?: string): Promise<string> {
-  const r = await host.exec(cmd, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`${host.name}: ${cmd}: exit ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
-  return r.stdout;
-}
-
-/** A TCP listener on the VM's address (python's HTTP server), up when it accepts locally. */
-export async function listen(host: LabHost, port: number): Promise<void> {
-  await sh(host, `setsid python3 -m http.server ${port} --bind ${host.ip} </dev/null >/tmp/http-${port}.log 2>&1 &`);
-  for (let i = 0; i < 100; i++) {
-    if ((await host.exec(`timeout 1 bash -c 'exec 3<>/dev/tcp/${host.ip}/${port}'`)).code === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${host.name}: listener on ${port} did not come up`);
 }
 
 export async function prepareStatusLab(lab: Lab): Promise<StatusLab> {
@@ -83,15 +69,7 @@ export async function prepareStatusLab(lab: Lab): Promise<StatusLab> {
   };
   writeFileSync(outputs, JSON.stringify({ [CLUSTER]: stackOutputs }));
 
-  // Juju: the stand-in's manual provider logs in to its bootstrap host, the router itself.
-  await sh(router, 'cat >> /root/.ssh/authorized_keys', `${router.clientKeyLine}\n`);
-  await sh(
-    router,
-    'mkdir -p /root/.juju && cat > /root/.juju/environments.yaml',
-    ['default: lab', 'environments:', '  lab:', '    type: manual', `    bootstrap-host: ${router.ip}`, '    bootstrap-user: root', '    default-series: trusty', ''].join('\n'),
-  );
-  await sh(router, 'juju bootstrap');
-  for (const svc of SERVICES) await sh(router, `juju deploy --to 0 ${svc}`);
+  await bootstrapJujuOn(router, { services: SERVICES });
 
   // The router's forwards, written by the router step.
   const lines: string[] = [];
@@ -110,7 +88,7 @@ export async function prepareStatusLab(lab: Lab): Promise<StatusLab> {
 
   // The stand-in reports a new unit `pending` for a few seconds: wait until every one is started.
   for (let i = 0; ; i++) {
-    const units = Object.values(JSON.parse(await sh(router, 'juju status --format=json')).services as Record<string, { units?: Record<string, { 'agent-state': string }> }>)
+    const units = Object.values(JSON.parse(await must(router, 'juju status --format=json')).services as Record<string, { units?: Record<string, { 'agent-state': string }> }>)
       .flatMap((s) => Object.values(s.units ?? {}));
     if (units.length === SERVICES.length && units.every((u) => u['agent-state'] === 'started')) break;
     if (i > 100) throw new Error('juju units did not start');

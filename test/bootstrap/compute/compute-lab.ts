@@ -12,9 +12,12 @@ import { STEPS } from '../../../src/bootstrap/steps/index.ts';
 import type { AnyStep } from '../../../src/bootstrap/step.ts';
 import { loadModel } from '../../../src/inventory/load.ts';
 import type { Lab, LabHost } from '../../lab/lab.ts';
+import { must } from '../../lab/host-commands.ts';
+import { bootstrapJujuOn } from '../../lab/juju-host.ts';
+import { LAB_SERIES, pretendUbuntu } from '../../lab/ubuntu.ts';
 
 export const CLUSTER = 'computelab';
-export const SERIES = 'noble';
+export const SERIES = LAB_SERIES;
 
 /** What a lab host can meet: 2 cores, a few GiB, one veth NIC (10 Gbps), a virtual disk. */
 export const LAB_MINIMUMS = { cpuCores: 1, arch: 'x86_64', memoryGiB: 0.5, diskTiB: 0.01, nics: 1, nicSpeedMbps: 1000 };
@@ -25,18 +28,6 @@ const GUIDE_HARDWARE = '{ cpuCores: 12, arch: x86_64, memoryGiB: 48, diskTiB: 3,
 /** The controller services the compute relations need, as the stand-in knows their charms. */
 export const CONTROLLER_SERVICES = ['mysql', 'rabbitmq-server', 'glance', 'nova-cloud-controller', 'nagios'] as const;
 export const SUBORDINATES = ['ntp', 'nrpe', 'ceilometer-agent'] as const;
-
-const UBUNTU_NOBLE = [
-  'PRETTY_NAME="Ubuntu 24.04.1 LTS"',
-  'NAME="Ubuntu"',
-  'VERSION_ID="24.04"',
-  'VERSION="24.04.1 LTS (Noble Numbat)"',
-  'VERSION_CODENAME=noble',
-  'ID=ubuntu',
-  'ID_LIKE=debian',
-  'UBUNTU_CODENAME=noble',
-  '',
-].join('\n');
 
 export interface ComputeLab {
   readonly dir: string;
@@ -57,24 +48,9 @@ export async function prepareComputeLab(lab: Lab): Promise<ComputeLab> {
   const knownHostsFile = join(dir, 'known_hosts');
   writeFileSync(knownHostsFile, readFileSync(lab.knownHostsFile, 'utf8'));
 
-  const must = async (host: LabHost, cmd: string, input?: string) => {
-    const r = await host.exec(cmd, input === undefined ? {} : { input });
-    if (r.code !== 0) throw new Error(`${host.name}: ${cmd} failed (${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
-    return r.stdout;
-  };
-  await Promise.all(lab.computeNodes.map((h) => must(h, 'rm -f /etc/os-release && cat > /etc/os-release', UBUNTU_NOBLE)));
-
-  // Juju's manual provider logs in to its bootstrap host too: the router authorizes its own key.
+  await pretendUbuntu(lab.computeNodes);
   const router = lab.router;
-  await must(router, 'cat >> /root/.ssh/authorized_keys', `${router.clientKeyLine}\n`);
-  await must(
-    router,
-    'mkdir -p /root/.juju && cat > /root/.juju/environments.yaml',
-    ['default: lab', 'environments:', '  lab:', '    type: manual', `    bootstrap-host: ${router.ip}`, '    bootstrap-user: root', '    default-series: trusty', ''].join('\n'),
-  );
-  await must(router, 'juju bootstrap');
-  for (const svc of CONTROLLER_SERVICES) await must(router, `juju deploy --to 0 ${svc}`);
-  for (const svc of SUBORDINATES) await must(router, `juju deploy ${svc}`);
+  await bootstrapJujuOn(router, { services: CONTROLLER_SERVICES, subordinates: SUBORDINATES });
 
   let n = 0;
   const inventory: ComputeLab['inventory'] = (nodes, opts = {}) => {

@@ -14,6 +14,8 @@ import { STEPS } from '../../../src/bootstrap/steps/index.ts';
 import { loadModel } from '../../../src/inventory/load.ts';
 import { CHARM_CONFIG, CONTROLLER_RELATIONS, KEYSTONE_CA_PATH, KEYSTONE_PASSWORD_PATH, SERVICE_VMS, SUBORDINATE_CHARMS } from '../../../src/inventory/reference.ts';
 import { startLab, skipLabTests, type Lab, type LabHost } from '../../lab/lab.ts';
+import { listen, must as sh } from '../../lab/host-commands.ts';
+import { LAB_SERIES, pretendUbuntu } from '../../lab/ubuntu.ts';
 
 const run = promisify(execFile);
 const CLUSTER = 'ctl-lab';
@@ -22,20 +24,7 @@ const ROUTER_PUBLIC = '198.51.100.2';
 // A password the shell would mangle if openrc quoted it wrongly.
 const PASSWORD = `Adm1n'pa"ss $(id) \\w0rd`;
 
-// The lab hosts are Debian with python3-yaml; the compute steps install python-yaml for trusty,
-// so the lab cluster says noble (as the compute lab does) and the compute nodes say so too.
-const SERIES = 'noble';
-const NOBLE_OS_RELEASE = [
-  'PRETTY_NAME="Ubuntu 24.04.1 LTS"',
-  'NAME="Ubuntu"',
-  'VERSION_ID="24.04"',
-  'VERSION="24.04.1 LTS (Noble Numbat)"',
-  'VERSION_CODENAME=noble',
-  'ID=ubuntu',
-  'ID_LIKE=debian',
-  'UBUNTU_CODENAME=noble',
-  '',
-].join('\n');
+const SERIES = LAB_SERIES;
 
 /** What the lab has to be for these tests. */
 function inventory(lab: Lab, dir: string): string {
@@ -87,24 +76,6 @@ function outputsFile(lab: Lab, dir: string): string {
   return file;
 }
 
-async function sh(host: LabHost, cmd: string): Promise<string> {
-  const r = await host.exec(cmd);
-  if (r.code !== 0) throw new Error(`${host.name}: ${cmd}: exit ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
-/** An HTTP listener on the VM's address serving /whoami = the VM's name. */
-async function listen(host: LabHost, port: number): Promise<void> {
-  await sh(host, `mkdir -p /tmp/srv && echo ${host.name} > /tmp/srv/whoami`);
-  await sh(host, `cd /tmp/srv && setsid python3 -m http.server ${port} --bind ${host.ip} </dev/null >/tmp/http-${port}.log 2>&1 &`);
-  // Ready when it answers locally.
-  for (let i = 0; i < 100; i++) {
-    if ((await host.exec(`timeout 1 bash -c 'exec 3<>/dev/tcp/${host.ip}/${port}'`)).code === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${host.name}: listener on ${port} did not come up: ${(await host.exec(`cat /tmp/http-${port}.log`)).stdout}`);
-}
-
 /** GET url from inside a lab host: the body, or `ERR <reason>`. */
 async function fetchFrom(host: LabHost, url: string): Promise<string> {
   const r = await host.exec(
@@ -149,7 +120,7 @@ describe.skipIf(skipLabTests())('managed controller on the lab', () => {
     inventoryFile = inventory(lab, dir);
     outputs = outputsFile(lab, dir);
     // Preflight reads the OS from /etc/os-release.
-    for (const node of lab.computeNodes) await node.exec('rm -f /etc/os-release && cat > /etc/os-release', { input: NOBLE_OS_RELEASE });
+    await pretendUbuntu(lab.computeNodes);
     // What the charms would leave behind: keystone's admin password and the Juju CA.
     await lab.host('keystone').exec(`mkdir -p /var/lib/keystone && cat > ${KEYSTONE_PASSWORD_PATH}`, { input: `${PASSWORD}\n` });
     await lab.host('nova-cloud-controller').exec(`mkdir -p /etc/ssl/certs && head -c 1500 /dev/urandom | base64 | sed '1i -----BEGIN CERTIFICATE-----' | sed '$a -----END CERTIFICATE-----' > ${KEYSTONE_CA_PATH}`);

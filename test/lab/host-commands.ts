@@ -1,0 +1,23 @@
+// Commands the lab tests run inside a host (not over SSH) to set a scene or look at it.
+import type { LabHost } from './lab.ts';
+
+/** Runs `sh -c cmd` as root inside the host; its stdout, or an error naming host, command and output. */
+export async function must(host: LabHost, cmd: string, input?: string): Promise<string> {
+  const r = await host.exec(cmd, input === undefined ? {} : { input });
+  if (r.code !== 0) throw new Error(`${host.name}: ${cmd}: exit ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout;
+}
+
+/**
+ * A TCP listener on the host's address (python's HTTP server, serving /whoami = the host's name),
+ * resolved once it accepts connections locally.
+ */
+export async function listen(host: LabHost, port: number): Promise<void> {
+  await must(host, `mkdir -p /tmp/srv && echo ${host.name} > /tmp/srv/whoami`);
+  await must(host, `cd /tmp/srv && setsid python3 -m http.server ${port} --bind ${host.ip} </dev/null >/tmp/http-${port}.log 2>&1 &`);
+  for (let i = 0; i < 100; i++) {
+    if ((await host.exec(`timeout 1 bash -c 'exec 3<>/dev/tcp/${host.ip}/${port}'`)).code === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${host.name}: listener on ${port} did not come up: ${(await host.exec(`cat /tmp/http-${port}.log`)).stdout}`);
+}
