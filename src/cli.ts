@@ -9,14 +9,8 @@ import { registerClientConfig } from './commands/client-config.ts';
 import { registerStatus } from './commands/status.ts';
 import { InventoryFileError } from './inventory/load.ts';
 import { InventoryError } from './inventory/diagnostic.ts';
+import { CliError } from './cli-error.ts';
 
-/** An error whose message is the whole story for the operator, with the exit code it means. */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
 
 export function buildProgram(out: (line: string) => void): Command {
   const program = new Command('opencloud')

@@ -2,13 +2,10 @@
 // [--accept-new-host-keys]`: runs the bootstrap steps over SSH on the cluster's hosts.
 // Exit 0 when every step is ok or changed, 1 when a step failed or an input is missing or garbled,
 // 2 on usage errors.
-import { existsSync, statSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { bootstrap } from '../bootstrap/bootstrap.ts';
-import { readStackOutputs } from '../bootstrap/outputs.ts';
 import { STEPS } from '../bootstrap/steps/index.ts';
-import { inventoryFiles, loadInventory, loadModel } from '../inventory/load.ts';
-import type { ClusterModel } from '../inventory/model.ts';
+import { clusterModel, clusterOutputs, positiveInt } from './cluster-argument.ts';
 
 export interface BootstrapCommandOptions {
   outputs?: string;
@@ -18,25 +15,8 @@ export interface BootstrapCommandOptions {
   acceptNewHostKeys?: boolean;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('must be a whole number from 1 to 1000');
-  return n;
-}
-
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').filter(Boolean)];
-}
-
-/** A cluster's inventory file: a path to one, or the inventory/*.yaml whose `name` it is. */
-export function findInventory(cluster: string, dir = 'inventory'): string | undefined {
-  if (/[/\\]|\.ya?ml$/.test(cluster) || (existsSync(cluster) && statSync(cluster).isFile())) return cluster;
-  if (!existsSync(dir)) return undefined;
-  for (const file of inventoryFiles(dir)) {
-    const result = loadInventory(file);
-    if (result.inventory?.name === cluster) return file;
-  }
-  return undefined;
 }
 
 export function registerBootstrap(program: Command, out: (line: string) => void): void {
@@ -50,22 +30,12 @@ export function registerBootstrap(program: Command, out: (line: string) => void)
     .addOption(new Option('--concurrency <n>', 'hosts worked on at once').argParser(positiveInt).default(10))
     .option('--accept-new-host-keys', 'record the keys of hosts not yet in ssh.knownHostsFile (trust on first use); changed keys are still refused')
     .action(async (cluster: string, opts: BootstrapCommandOptions, cmd: Command) => {
-      const file = findInventory(cluster);
-      if (!file) {
-        cmd.error(`opencloud bootstrap: no inventory/*.yaml has name "${cluster}" (give a cluster name or an inventory file)`, { exitCode: 2, code: 'opencloud.unknownCluster' });
-      }
-      const model: ClusterModel = loadModel(file!);
+      const model = clusterModel(cluster);
       if (opts.only) {
         const unknown = opts.only.filter((id) => !STEPS.some((s) => s.id === id));
         if (unknown.length) cmd.error(`opencloud bootstrap: unknown step ${unknown.join(', ')}; steps: ${STEPS.map((s) => s.id).join(', ')}`, { exitCode: 2, code: 'opencloud.unknownStep' });
       }
-      let outputs;
-      if (model.controller.kind === 'managed') {
-        if (!opts.outputs) {
-          cmd.error(`opencloud bootstrap: cluster ${model.name} has a managed controller: give its stack outputs with --outputs FILE (cdktf deploy --outputs-file FILE)`, { exitCode: 2, code: 'opencloud.missingOutputs' });
-        }
-        outputs = readStackOutputs(opts.outputs!, model.name);
-      }
+      const outputs = clusterOutputs(model, opts.outputs);
       const result = await bootstrap({
         model,
         ...(outputs ? { outputs } : {}),

@@ -9,15 +9,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { JujuClient } from '../bootstrap/juju/client.ts';
 import { jujuHost } from '../bootstrap/juju/juju-host.ts';
-import { readStackOutputs } from '../bootstrap/outputs.ts';
 import { Redactor } from '../bootstrap/redact.ts';
 import { applyClientDnat, clientDnatCommand } from '../client/dnat-rule.ts';
 import { writeLocalFile } from '../client/local-file.ts';
 import { renderOpenrc } from '../client/openrc.ts';
 import { openReadOnlySessions } from '../bootstrap/read-only-sessions.ts';
-import { loadModel } from '../inventory/load.ts';
 import { KEYSTONE_CA_PATH, KEYSTONE_PASSWORD_PATH } from '../inventory/reference.ts';
-import { findInventory } from './bootstrap.ts';
+import { clusterModel, clusterOutputs } from './cluster-argument.ts';
 
 export const OPENRC_FILE = 'admin-openrc.sh';
 export const caFileName = (cluster: string) => `${cluster}-ca.pem`;
@@ -46,18 +44,13 @@ export function registerClientConfig(program: Command, out: (line: string) => vo
     .option('--out-dir <dir>', 'where to write the CA file and admin-openrc.sh', '.')
     .option('--verbose', 'print every remote command (secrets redacted)')
     .action(async (clusterArg: string, opts: ClientConfigOptions, cmd: Command) => {
-      const file = findInventory(clusterArg);
-      if (!file) cmd.error(`opencloud client-config: no inventory/*.yaml has name "${clusterArg}"`, { exitCode: 2, code: 'opencloud.unknownCluster' });
-      const model = loadModel(file!);
-      const c = model.controller;
-      if (c.kind !== 'managed') {
+      const model = clusterModel(clusterArg);
+      if (model.controller.kind !== 'managed') {
         cmd.error(`opencloud client-config: cluster ${model.name} has an existing controller; this command is for managed ones`, { exitCode: 2, code: 'opencloud.notManaged' });
         return;
       }
-      if (!opts.outputs) {
-        cmd.error(`opencloud client-config: give cluster ${model.name}'s stack outputs with --outputs FILE (cdktf deploy --outputs-file FILE)`, { exitCode: 2, code: 'opencloud.missingOutputs' });
-      }
-      const outputs = readStackOutputs(opts.outputs!, model.name);
+      const c = model.controller;
+      const outputs = clusterOutputs(model, opts.outputs)!;
       const redactor = new Redactor();
       const sessions = openReadOnlySessions({ model, outputs, redactor, purpose: 'client-config', ...(opts.verbose ? { onCommand: (l: string) => out(l) } : {}) });
       let ca: string | null;

@@ -1,24 +1,16 @@
 // `opencloud preflight <cluster> [--outputs FILE] [--concurrency N] [--accept-new-host-keys]`:
 // the preflight step alone: every compute node's measured hardware against the minimums and its
 // declared hardware, a table per node. Changes nothing. Exit 0 when every node passes, 1 otherwise.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { bootstrap } from '../bootstrap/bootstrap.ts';
-import { readStackOutputs } from '../bootstrap/outputs.ts';
 import { STEPS } from '../bootstrap/steps/index.ts';
 import { preflightStep } from '../bootstrap/steps/preflight.ts';
-import { loadModel } from '../inventory/load.ts';
-import { findInventory } from './bootstrap.ts';
+import { clusterModel, clusterOutputs, positiveInt } from './cluster-argument.ts';
 
 interface PreflightCommandOptions {
   outputs?: string;
   concurrency: number;
   acceptNewHostKeys?: boolean;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError('must be a whole number from 1 to 1000');
-  return n;
 }
 
 export function registerPreflight(program: Command, out: (line: string) => void): void {
@@ -30,23 +22,9 @@ export function registerPreflight(program: Command, out: (line: string) => void)
     .addOption(new Option('--concurrency <n>', 'nodes checked at once').argParser(positiveInt).default(10))
     .option('--accept-new-host-keys', 'record the keys of hosts not yet in ssh.knownHostsFile (trust on first use); changed keys are still refused')
     .action(async (cluster: string, opts: PreflightCommandOptions, cmd: Command) => {
-      const file = findInventory(cluster);
-      if (!file) {
-        cmd.error(`opencloud preflight: no inventory/*.yaml has name "${cluster}" (give a cluster name or an inventory file)`, {
-          exitCode: 2,
-          code: 'opencloud.unknownCluster',
-        });
-      }
-      const model = loadModel(file!);
-      // Preflight only talks to compute nodes; the outputs are needed only to resolve the
-      // managed controller's hosts, so they are read when given.
-      const outputs = opts.outputs ? readStackOutputs(opts.outputs, model.name) : undefined;
-      if (model.controller.kind === 'managed' && !outputs) {
-        cmd.error(`opencloud preflight: cluster ${model.name} has a managed controller: give its stack outputs with --outputs FILE`, {
-          exitCode: 2,
-          code: 'opencloud.missingOutputs',
-        });
-      }
+      const model = clusterModel(cluster);
+      // Preflight only talks to compute nodes, but resolving a managed controller's hosts needs the outputs.
+      const outputs = clusterOutputs(model, opts.outputs);
       const result = await bootstrap({
         model,
         ...(outputs ? { outputs } : {}),

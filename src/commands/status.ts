@@ -4,13 +4,11 @@
 // the router. Exit 0 when everything is up, 1 when anything is down or unreachable (or an input
 // file is unreadable), 2 on usage errors.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readStackOutputs } from '../bootstrap/outputs.ts';
-import { loadModel } from '../inventory/load.ts';
 import { formatStatusJson } from '../status/format-json.ts';
 import { formatStatusTables } from '../status/format-table.ts';
 import { collectStatus } from '../status/status-report.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../status/status-sessions.ts';
-import { findInventory } from './bootstrap.ts';
+import { clusterModel, clusterOutputs } from './cluster-argument.ts';
 
 interface StatusCommandOptions {
   outputs?: string;
@@ -39,21 +37,8 @@ export function registerStatus(program: Command, out: (line: string) => void): v
     )
     .option('--verbose', 'print every remote command on standard error')
     .action(async (clusterArg: string, opts: StatusCommandOptions, cmd: Command) => {
-      const file = findInventory(clusterArg);
-      if (!file) {
-        cmd.error(`opencloud status: no inventory/*.yaml has name "${clusterArg}" (give a cluster name or an inventory file)`, {
-          exitCode: 2,
-          code: 'opencloud.unknownCluster',
-        });
-      }
-      const model = loadModel(file!);
-      if (model.controller.kind === 'managed' && !opts.outputs) {
-        cmd.error(`opencloud status: cluster ${model.name} has a managed controller: give its stack outputs with --outputs FILE (cdktf deploy --outputs-file FILE)`, {
-          exitCode: 2,
-          code: 'opencloud.missingOutputs',
-        });
-      }
-      const outputs = opts.outputs ? readStackOutputs(opts.outputs, model.name) : undefined;
+      const model = clusterModel(clusterArg);
+      const outputs = clusterOutputs(model, opts.outputs);
       const report = await collectStatus({
         model,
         ...(outputs ? { outputs } : {}),

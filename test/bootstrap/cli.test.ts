@@ -15,7 +15,7 @@ describe('opencloud bootstrap (inputs)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bootstrap-cli-'));
 
   it('exit 2 for an unknown cluster, an unknown step, a bad --concurrency, or a managed cluster without --outputs', () => {
-    expect(cli(['bootstrap', 'no-such-cluster'])).toMatchObject({ code: 2, out: expect.stringContaining('no inventory/*.yaml has name "no-such-cluster"') });
+    expect(cli(['bootstrap', 'no-such-cluster'])).toMatchObject({ code: 2, out: expect.stringContaining('no cluster "no-such-cluster" in inventory/') });
     expect(cli(['bootstrap', 'install-cloud', '--only', 'nope'])).toMatchObject({ code: 2, out: expect.stringContaining('unknown step nope') });
     expect(cli(['bootstrap', 'install-cloud', '--concurrency', '0']).code).toBe(2);
     expect(cli(['bootstrap', 'example'])).toMatchObject({ code: 2, out: expect.stringContaining('--outputs FILE') });

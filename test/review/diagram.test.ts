@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { findCluster } from '../../src/commands/diagram.ts';
+import { clusterModel } from '../../src/commands/cluster-argument.ts';
+import { CliError } from '../../src/cli-error.ts';
 import { SERVICE_VM_NAMES, PORT_FORWARDS } from '../../src/inventory/reference.ts';
 import { clusterDiagram } from '../../src/review/cluster-diagram.ts';
 import { renderMermaid } from '../../src/review/diagram-mermaid.ts';
 import { renderSvg } from '../../src/review/diagram-svg.ts';
-import { ReviewError } from '../../src/review/review-error.ts';
 import { wellFormedXml } from './well-formed-xml.ts';
 
-const example = findCluster('example');
-const installCloud = findCluster('inventory/install-cloud.yaml');
+const example = clusterModel('example');
+const installCloud = clusterModel('inventory/install-cloud.yaml');
 
 describe.each([
   ['mermaid', renderMermaid],
@@ -69,10 +69,10 @@ describe('mermaid', () => {
   });
 });
 
-describe('findCluster', () => {
+describe('clusterModel', () => {
   it('finds a cluster by name, by file name or by path, and names the known ones otherwise', () => {
-    expect(findCluster('install-cloud').name).toBe('install-cloud');
-    expect(() => findCluster('nope')).toThrow(ReviewError);
-    expect(() => findCluster('nope')).toThrow('known: example, install-cloud');
+    expect(clusterModel('install-cloud').name).toBe('install-cloud');
+    expect(() => clusterModel('nope')).toThrow(CliError);
+    expect(() => clusterModel('nope')).toThrow('known: example, install-cloud');
   });
 });
