@@ -4,8 +4,7 @@
 // and the reason (recap, FAILED section, exit status), a loop inside the node never reads a partial
 // /etc/hosts, and bootstrap run again converges: it finishes the work, and the run after that
 // changes nothing.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { opencloud } from '../lab/proc.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEPS } from '../../src/bootstrap/steps/index.ts';
 import { commandArgv } from '../../src/bootstrap/quoting.ts';
@@ -25,21 +24,9 @@ import {
   type HostsReader,
 } from './fault-lab.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/opencloud.js', import.meta.url));
 /** The stand-in's agents report `started` after this many seconds (its default is 3). */
 const SETTLE = { JUJU_STANDIN_SETTLE_SECONDS: '1' };
 
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(skipLabTests())('faults during a bootstrap run (lab)', () => {
   let lab: Lab;
@@ -172,9 +159,9 @@ describe.skipIf(skipLabTests())('faults during a bootstrap run (lab)', () => {
     const before = await must(node, 'cat /etc/hosts');
     await jujuWithEnv(lab.router, { ...SETTLE, JUJU_STANDIN_FAIL: 'add-machine' });
     const reader = await startHostsReader(node);
-    let r: Awaited<ReturnType<typeof cli>>;
+    let r: Awaited<ReturnType<typeof opencloud>>;
     try {
-      r = await cli(['bootstrap', all], c.dir);
+      r = await opencloud(['bootstrap', all], c.dir);
     } finally {
       await jujuWithEnv(lab.router, SETTLE);
     }

@@ -10,10 +10,10 @@ export interface RunResult {
 export function run(
   file: string,
   args: readonly string[],
-  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -33,4 +33,11 @@ export async function runChecked(file: string, args: readonly string[], opts: { 
     throw new Error(`${file} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
   }
   return r.stdout;
+}
+
+const OPENCLOUD = new URL('../../bin/opencloud.js', import.meta.url).pathname;
+
+/** `opencloud ARGS` as an operator runs it (plain output: CI=1), in `cwd`. */
+export function opencloud(args: readonly string[], cwd: string): Promise<RunResult> {
+  return run(process.execPath, [OPENCLOUD, ...args], { cwd, env: { ...process.env, CI: '1' } });
 }

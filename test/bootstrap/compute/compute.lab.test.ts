@@ -2,8 +2,7 @@
 // the Juju host (Juju stand-in), compute-1..5 are the nodes. The tests run in order on one lab:
 // a fresh join, a run that changes nothing, a node added, a reboot, two interrupted runs that
 // converge, and preflight refusing nodes below the guide's minimums (through the CLI).
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { opencloud } from '../../lab/proc.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRelation, unitOnMachine, findMachineByAddress } from '../../../src/bootstrap/juju/status.ts';
 import { STEPS } from '../../../src/bootstrap/steps/index.ts';
@@ -13,20 +12,8 @@ import { COMPUTE_RELATIONS } from '../../../src/inventory/reference.ts';
 import { skipLabTests, startLab, type Lab, type LabHost } from '../../lab/lab.ts';
 import { CLUSTER, prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab } from './compute-lab.ts';
 
-const CLI = fileURLToPath(new URL('../../../bin/opencloud.js', import.meta.url));
 const COMPUTE_STEPS = ['preflight', 'hosts', 'juju-key', 'juju-machine', 'nova-compute', 'compute-config'];
 
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(skipLabTests())('compute nodes join an existing controller (lab)', () => {
   let lab: Lab;
@@ -196,7 +183,7 @@ describe.skipIf(skipLabTests())('compute nodes join an existing controller (lab)
 
   it('opencloud preflight refuses nodes below the guide\'s minimums, with every reason, and changes nothing', async () => {
     const file = c.inventory(lab.computeNodes.slice(0, 2), { guideMinimums: true });
-    const r = await cli(['preflight', file], c.dir);
+    const r = await opencloud(['preflight', file], c.dir);
     expect(r.code, r.stderr).toBe(1);
     const out = r.stdout;
     for (const node of ['compute-1', 'compute-2']) {
@@ -212,7 +199,7 @@ describe.skipIf(skipLabTests())('compute nodes join an existing controller (lab)
     expect(out).toMatch(/compute-1 +: ok=0 {2}changed=0 {2}failed=1/);
     expect(out).not.toMatch(/\] (hosts|juju-key|juju-machine|nova-compute|compute-config):/); // preflight alone
     // The same nodes pass with the lab's minimums, through the same command.
-    const ok = await cli(['preflight', c.inventory(lab.computeNodes.slice(0, 2))], c.dir);
+    const ok = await opencloud(['preflight', c.inventory(lab.computeNodes.slice(0, 2))], c.dir);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/compute-2: meets the requirements/);
   });
