@@ -3,7 +3,7 @@
 // by the router step itself (a bootstrap run with only that step), and a listener behind each
 // forwarded port. Nothing of the cluster is faked inside the status code's reach.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bootstrap } from '../../src/bootstrap/bootstrap.ts';
@@ -12,6 +12,7 @@ import { loadModel } from '../../src/inventory/load.ts';
 import type { Lab } from '../lab/lab.ts';
 import { listen, must } from '../lab/host-commands.ts';
 import { bootstrapJujuOn } from '../lab/juju-host.ts';
+import { writeManagedLabCluster } from '../lab/managed-cluster.ts';
 
 export const CLUSTER = 'statuslab';
 export const SERVICES = ['keystone', 'mysql', 'openstack-dashboard'] as const;
@@ -30,44 +31,8 @@ export interface StatusLab {
 
 export async function prepareStatusLab(lab: Lab): Promise<StatusLab> {
   const dir = mkdtempSync(join(tmpdir(), 'opencloud-status-test-'));
-  const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, readFileSync(lab.knownHostsFile, 'utf8'));
   const router = lab.router;
-
-  const inventory = join(dir, 'inventory.yaml');
-  const hw = '{ cpuCores: 1, arch: x86_64, memoryGiB: 1, diskTiB: 0.001, nics: [ { name: eth0, speedMbps: 1000 } ] }';
-  writeFileSync(
-    inventory,
-    [
-      `name: ${CLUSTER}`,
-      'region: us-east-1',
-      'ubuntuSeries: noble',
-      'ssh:',
-      '  user: root',
-      `  privateKeyFile: ${lab.privateKeyFile}`,
-      `  knownHostsFile: ${knownHosts}`,
-      'minimums: { cpuCores: 1, arch: x86_64, memoryGiB: 0.25, diskTiB: 0.0001, nics: 1, nicSpeedMbps: 1 }',
-      'controller:',
-      '  kind: managed',
-      '  vpcCidr: 192.168.0.0/16',
-      '  publicSubnetCidr: 192.168.1.0/24',
-      '  managementCidr: 192.168.100.0/24',
-      '  clientCidrs: [198.51.100.64/27]',
-      `  forwards: [ ${FORWARDS.map((f) => `{ port: ${f.port}, vm: ${f.vm}, vmPort: ${f.vmPort} }`).join(', ')} ]`,
-      'computeNodes:',
-      ...lab.computeNodes.map((h) => `  - { name: ${h.name}, publicIp: ${h.ip}, hardware: ${hw} }`),
-      '',
-    ].join('\n'),
-  );
-  const outputs = join(dir, 'outputs.json');
-  const stackOutputs = {
-    router_public_ip: router.ip,
-    router_management_ip: router.managementIp!,
-    service_vm_ips: Object.fromEntries([['juju', router.managementIp!], ...lab.serviceVms.map((h) => [h.name, h.ip])]),
-    hosts_block: [{ ip: router.ip, names: ['keystone.amazon'] }],
-    juju_host: router.ip,
-  };
-  writeFileSync(outputs, JSON.stringify({ [CLUSTER]: stackOutputs }));
+  const { inventory, outputsFile: outputs, outputs: stackOutputs } = writeManagedLabCluster(lab, dir, { name: CLUSTER, forwards: FORWARDS });
 
   await bootstrapJujuOn(router, { services: SERVICES });
 

@@ -3,7 +3,7 @@
 // outsider does not, a compute node reaches AMQP and GRE; a second run changes nothing; and
 // client-config writes the CA and the openrc and applies the client DNAT rule once.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { CHARM_CONFIG, CONTROLLER_RELATIONS, KEYSTONE_CA_PATH, KEYSTONE_PASSWORD
 import { startLab, skipLabTests, type Lab, type LabHost } from '../../lab/lab.ts';
 import { listen, must as sh } from '../../lab/host-commands.ts';
 import { LAB_SERIES, pretendUbuntu } from '../../lab/ubuntu.ts';
+import { writeManagedLabCluster } from '../../lab/managed-cluster.ts';
 
 const run = promisify(execFile);
 const CLUSTER = 'ctl-lab';
@@ -23,58 +24,6 @@ const REPO = join(import.meta.dirname, '../../..');
 const ROUTER_PUBLIC = '198.51.100.2';
 // A password the shell would mangle if openrc quoted it wrongly.
 const PASSWORD = `Adm1n'pa"ss $(id) \\w0rd`;
-
-const SERIES = LAB_SERIES;
-
-/** What the lab has to be for these tests. */
-function inventory(lab: Lab, dir: string): string {
-  const file = join(dir, 'inventory.yaml');
-  writeFileSync(join(dir, 'known_hosts'), readFileSync(lab.knownHostsFile, 'utf8'));
-  const nodes = lab.computeNodes
-    .map((h) => `  - name: ${h.name}\n    publicIp: ${h.ip}\n    hardware: { cpuCores: 1, arch: x86_64, memoryGiB: 1, diskTiB: 0.001, nics: [ { name: eth0, speedMbps: 1000 } ] }\n`)
-    .join('');
-  writeFileSync(
-    file,
-    [
-      `name: ${CLUSTER}`,
-      'region: us-east-1',
-      `ubuntuSeries: ${SERIES}`,
-      'ssh:',
-      '  user: root',
-      `  privateKeyFile: ${lab.privateKeyFile}`,
-      `  knownHostsFile: ${join(dir, 'known_hosts')}`,
-      'minimums: { cpuCores: 1, arch: x86_64, memoryGiB: 0.25, diskTiB: 0.0001, nics: 1, nicSpeedMbps: 1 }',
-      'controller:',
-      '  kind: managed',
-      '  vpcCidr: 192.168.0.0/16',
-      '  publicSubnetCidr: 192.168.1.0/24',
-      '  managementCidr: 192.168.100.0/24',
-      '  clientCidrs: [198.51.100.64/27]',
-      'computeNodes:',
-      nodes,
-    ].join('\n'),
-  );
-  return file;
-}
-
-/** The stack outputs file, as `cdktf deploy --outputs-file` writes it. */
-function outputsFile(lab: Lab, dir: string): string {
-  const file = join(dir, 'outputs.json');
-  const vmIps = Object.fromEntries([['juju', lab.router.managementIp!], ...lab.serviceVms.map((h) => [h.name, h.ip])]);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      [CLUSTER]: {
-        router_public_ip: lab.router.ip,
-        router_management_ip: lab.router.managementIp,
-        service_vm_ips: vmIps,
-        hosts_block: lab.serviceVms.map((h) => ({ ip: ROUTER_PUBLIC, names: [`${SERVICE_VMS[h.name as keyof typeof SERVICE_VMS].hostAlias}.amazon`] })),
-        juju_host: lab.router.ip,
-      },
-    }),
-  );
-  return file;
-}
 
 /** GET url from inside a lab host: the body, or `ERR <reason>`. */
 async function fetchFrom(host: LabHost, url: string): Promise<string> {
@@ -117,8 +66,7 @@ describe.skipIf(skipLabTests())('managed controller on the lab', () => {
   beforeAll(async () => {
     lab = await startLab({ computeNodes: 1, serviceVms: true, clients: true });
     dir = mkdtempSync(join(tmpdir(), 'opencloud-controller-test-'));
-    inventoryFile = inventory(lab, dir);
-    outputs = outputsFile(lab, dir);
+    ({ inventory: inventoryFile, outputsFile: outputs } = writeManagedLabCluster(lab, dir, { name: CLUSTER }));
     // Preflight reads the OS from /etc/os-release.
     await pretendUbuntu(lab.computeNodes);
     // What the charms would leave behind: keystone's admin password and the Juju CA.
@@ -191,7 +139,7 @@ describe.skipIf(skipLabTests())('managed controller on the lab', () => {
     const env = await sh(lab.router, 'cat /root/.juju/environments.yaml');
     expect(env).toContain('type: manual');
     expect(env).toContain('bootstrap-host: 192.168.100.10');
-    expect(env).toContain(`default-series: ${SERIES}`);
+    expect(env).toContain(`default-series: ${LAB_SERIES}`);
   });
 
   it('turns IP forwarding on, persisted', async () => {
