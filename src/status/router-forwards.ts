@@ -2,10 +2,11 @@
 // chains is compared with the ruleset the router step would write (its own builder and
 // comparison), as a whole (any drift: a missing jump, a stale chain, a rule for a compute node
 // the router does not know yet) and per forward (its DNAT rule and its FORWARD accept rule).
-import { managedController, routerManagementAddress, serviceVmAddress } from '../bootstrap/router/controller-addresses.ts';
-import { findRouterInterfaces, parseAddresses, parseDefaultRouteDevice, type RouterInterfaces } from '../bootstrap/router/interfaces.ts';
+import { managedController, serviceVmAddress } from '../bootstrap/router/controller-addresses.ts';
+import type { RouterInterfaces } from '../bootstrap/router/interfaces.ts';
+import { readRouterInterfaces, readSavedTables } from '../bootstrap/router/router-facts.ts';
 import { CHAINS, type Table } from '../bootstrap/router/ruleset.ts';
-import { compareRuleset, parseSaved, ruleChain, TABLES, type SavedTable } from '../bootstrap/router/ruleset-sync.ts';
+import { compareRuleset, ruleChain, type SavedTable } from '../bootstrap/router/ruleset-sync.ts';
 import { desiredRuleset } from '../bootstrap/steps/router.ts';
 import type { BootstrapCluster, HostSession } from '../bootstrap/step.ts';
 import type { PortForward } from '../inventory/reference.ts';
@@ -21,26 +22,13 @@ export interface RouterFacts {
 
 /** Reads the router's interfaces, our iptables chains and IP forwarding. */
 export async function readRouterFacts(session: HostSession, cluster: BootstrapCluster, timeoutMs: number): Promise<RouterFacts> {
-  const c = managedController(cluster);
-  const opts = { readOnly: true, timeoutMs };
-  const [addresses, routes, ipForward] = await Promise.all([
-    session.run(['ip', '-4', '-o', 'addr', 'show'], opts),
-    session.run(['ip', '-4', 'route', 'show', 'default'], opts),
-    session.run(['cat', '/proc/sys/net/ipv4/ip_forward'], opts),
+  const opts = { timeoutMs };
+  // The router step's own readers, so both find the same interfaces and compare the same tables.
+  const [interfaces, saved, ipForward] = await Promise.all([
+    readRouterInterfaces(session, cluster, opts),
+    readSavedTables(session, opts),
+    session.run(['cat', '/proc/sys/net/ipv4/ip_forward'], { ...opts, readOnly: true }),
   ]);
-  const defaultRouteDevice = parseDefaultRouteDevice(routes);
-  // The same hints the router step uses, so both find the same interfaces.
-  const interfaces = findRouterInterfaces(
-    { addresses: parseAddresses(addresses), ...(defaultRouteDevice ? { defaultRouteDevice } : {}) },
-    {
-      managementIp: routerManagementAddress(cluster),
-      managementCidr: c.managementCidr,
-      ...(cluster.outputs ? { publicIp: cluster.outputs.router_public_ip } : {}),
-      publicSubnetCidr: c.publicSubnetCidr,
-    },
-  );
-  const saved = {} as Record<Table, SavedTable>;
-  for (const table of TABLES) saved[table] = parseSaved(await session.run(['iptables-save', '-t', table], { ...opts, sudo: true }), table);
   return { interfaces, saved, ipForward: ipForward.trim() };
 }
 

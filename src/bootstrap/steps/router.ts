@@ -6,12 +6,13 @@
 //
 // Not persisted across a reboot of the router: a bootstrap run restores the ruleset (check finds
 // the chains missing). Installing iptables-persistent would save every table, other tools' too.
-import { isManaged, managedController, routerManagementAddress, serviceVmAddress } from '../router/controller-addresses.ts';
-import { findRouterInterfaces, parseAddresses, parseDefaultRouteDevice, type RouterInterfaces } from '../router/interfaces.ts';
+import { isManaged, managedController, serviceVmAddress } from '../router/controller-addresses.ts';
+import type { RouterInterfaces } from '../router/interfaces.ts';
 import { ROUTER_PACKAGES, installPackages, missingPackages } from '../router/packages.ts';
-import { buildRuleset, type Ruleset, type Table } from '../router/ruleset.ts';
-import { compareRuleset, parseSaved, restoreInput, TABLES, type SavedTable } from '../router/ruleset-sync.ts';
-import type { BootstrapCluster, HostSession, Step } from '../step.ts';
+import { buildRuleset, type Ruleset } from '../router/ruleset.ts';
+import { compareRuleset, restoreInput } from '../router/ruleset-sync.ts';
+import { readRouterInterfaces, readSavedTables } from '../router/router-facts.ts';
+import type { BootstrapCluster, Step } from '../step.ts';
 
 export const SYSCTL_FILE = '/etc/sysctl.d/60-opencloud-router.conf';
 export const SYSCTL_CONTENT =
@@ -30,30 +31,6 @@ export function desiredRuleset(cluster: BootstrapCluster, interfaces: RouterInte
     clientCidrs: c.clientCidrs,
     allowAnyClient: c.allowAnyClient,
   });
-}
-
-async function routerInterfaces(session: HostSession, cluster: BootstrapCluster): Promise<RouterInterfaces> {
-  const c = managedController(cluster);
-  const [addresses, routes] = await Promise.all([
-    session.run(['ip', '-4', '-o', 'addr', 'show'], { readOnly: true }),
-    session.run(['ip', '-4', 'route', 'show', 'default'], { readOnly: true }),
-  ]);
-  const defaultRouteDevice = parseDefaultRouteDevice(routes);
-  return findRouterInterfaces(
-    { addresses: parseAddresses(addresses), ...(defaultRouteDevice ? { defaultRouteDevice } : {}) },
-    {
-      managementIp: routerManagementAddress(cluster),
-      managementCidr: c.managementCidr,
-      ...(cluster.outputs ? { publicIp: cluster.outputs.router_public_ip } : {}),
-      publicSubnetCidr: c.publicSubnetCidr,
-    },
-  );
-}
-
-async function savedTables(session: HostSession): Promise<Record<Table, SavedTable>> {
-  const out = {} as Record<Table, SavedTable>;
-  for (const table of TABLES) out[table] = parseSaved(await session.run(['iptables-save', '-t', table], { sudo: true, readOnly: true }), table);
-  return out;
 }
 
 interface RouterPlan {
@@ -79,8 +56,8 @@ export const routerStep: Step<RouterPlan> = {
     if (packages.length > 0) {
       diffs = ['iptables tools missing'];
     } else {
-      interfaces = await routerInterfaces(ctx.host, ctx.cluster);
-      diffs = compareRuleset(desiredRuleset(ctx.cluster, interfaces), await savedTables(ctx.host));
+      interfaces = await readRouterInterfaces(ctx.host, ctx.cluster);
+      diffs = compareRuleset(desiredRuleset(ctx.cluster, interfaces), await readSavedTables(ctx.host));
     }
     const plan: RouterPlan = { packages, sysctlFile, sysctlRuntime, rules: diffs.length > 0 };
     const where = interfaces ? ` (public ${interfaces.public} by ${interfaces.publicFoundBy}, management ${interfaces.management})` : '';
@@ -98,14 +75,14 @@ export const routerStep: Step<RouterPlan> = {
     if (plan.sysctlFile) await ctx.host.writeFile(SYSCTL_FILE, SYSCTL_CONTENT, { mode: 0o644, owner: 'root:root' });
     if (plan.sysctlFile || plan.sysctlRuntime) await ctx.host.run(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], { sudo: true });
     if (!plan.rules) return;
-    const interfaces = await routerInterfaces(ctx.host, ctx.cluster);
+    const interfaces = await readRouterInterfaces(ctx.host, ctx.cluster);
     const desired = desiredRuleset(ctx.cluster, interfaces);
     // From what iptables shows right now, not at check time: the restore deletes exactly the
     // duplicate jumps and stale chains that exist.
-    const input = restoreInput(desired, await savedTables(ctx.host));
+    const input = restoreInput(desired, await readSavedTables(ctx.host));
     await ctx.host.run(['iptables-restore', '--noflush'], { sudo: true, stdin: input });
     if (ctx.dryRun) return;
-    const left = compareRuleset(desired, await savedTables(ctx.host));
+    const left = compareRuleset(desired, await readSavedTables(ctx.host));
     if (left.length > 0) throw new Error(`iptables still differs after iptables-restore (is this iptables printing rules in another form?): ${left.join('; ')}`);
     ctx.log(`${desired.filter.rules.length + desired.nat.rules.length} rules in our chains`);
   },
