@@ -1,7 +1,9 @@
 // The Juju 1.x command line, driven over the Juju host's HostSession. Every call is an argv array
 // (the session quotes each element); values from the inventory never become shell text.
 // Creating calls are idempotent: "already exists" answers count as success, as in the original
-// scripts. Changing calls hold the environment's lock (lock.ts), so concurrent steps serialize.
+// scripts. Changes hold a lock (lock.ts) on what they change: deploy the whole environment's,
+// relations and a service's settings their own part's, add-machine its address's; add-unit none.
+// Reads are shared between concurrent steps (shared-reads.ts).
 import { quoteArgv } from '../quoting.ts';
 import type { ExecOptions, ExecResult, HostSession } from '../step.ts';
 import { JUJU_WAIT, type Relation } from '../../inventory/reference.ts';
@@ -9,9 +11,11 @@ import { JujuCommandError, JujuUnitError, JujuWaitTimeoutError, isAlreadyExists 
 import { withJujuLock } from './lock.ts';
 import { allUnits, findMachineByAddress, parseJujuStatus, unitFailed, type JujuStatus, type JujuUnit } from './status.ts';
 import { charmConfigYaml } from './charm-config.ts';
+import { sharedReads } from './shared-reads.ts';
+import { homeDirectory } from './ssh-key.ts';
 
 export interface WaitOptions {
-  /** Longest pause between two polls; the first polls come sooner (1 s, doubling). */
+  /** Longest pause between two polls; the first polls come sooner (each second for ten seconds, then doubling). */
   readonly pollSeconds?: number;
   /** Polls before giving up. */
   readonly maxPolls?: number;
@@ -30,9 +34,13 @@ export class JujuClient {
     return `${h.user}@${h.address}:${h.port}`;
   }
 
-  /** Runs fn holding this environment's lock (re-entrant): for read-decide-change sequences. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return withJujuLock(this.lockKey, fn);
+  /**
+   * Runs fn holding this environment's lock (re-entrant): for read-decide-change sequences. With
+   * `part` (`relations`, `settings of nova-compute`), only that part of the environment is locked:
+   * changes to different parts go on at once.
+   */
+  exclusive<T>(fn: () => Promise<T>, part?: string): Promise<T> {
+    return withJujuLock(part === undefined ? this.lockKey : `${this.lockKey} ${part}`, fn);
   }
 
   /** Runs `juju ARGS...`; rejects with JujuCommandError on a non-zero exit. */
@@ -42,9 +50,12 @@ export class JujuClient {
     return result;
   }
 
-  async status(): Promise<JujuStatus> {
-    const { stdout } = await this.juju(['status', '--format=json'], { readOnly: true });
-    return parseJujuStatus(stdout);
+  /** `juju status`, read after this call began; shared with the steps asking at the same time (shared-reads.ts). */
+  status(): Promise<JujuStatus> {
+    return sharedReads(this.session.host).read('status', async () => {
+      const { stdout } = await this.juju(['status', '--format=json'], { readOnly: true });
+      return parseJujuStatus(stdout);
+    });
   }
 
   /**
@@ -102,9 +113,9 @@ export class JujuClient {
     });
   }
 
-  /** `juju add-unit SERVICE --to MACHINE`. */
+  /** `juju add-unit SERVICE --to MACHINE`. No lock: units of one service are added independently. */
   async addUnit(service: string, options: { to?: string } = {}): Promise<void> {
-    await this.exclusive(() => this.juju(['add-unit', ...(options.to !== undefined ? ['--to', options.to] : []), service]));
+    await this.juju(['add-unit', ...(options.to !== undefined ? ['--to', options.to] : []), service]);
   }
 
   /** `juju add-relation A B`; `exists` when Juju already has it. */
@@ -117,11 +128,15 @@ export class JujuClient {
         if (isAlreadyExists(err)) return 'exists';
         throw err;
       }
-    });
+    }, 'relations');
   }
 
-  /** The service's configuration values that are set (`juju get SERVICE`), as strings. */
-  async get(service: string): Promise<Record<string, string>> {
+  /** The service's configuration values that are set (`juju get SERVICE`), as strings; shared like status(). */
+  get(service: string): Promise<Readonly<Record<string, string>>> {
+    return sharedReads(this.session.host).read(`get ${service}`, () => this.readSettings(service));
+  }
+
+  private async readSettings(service: string): Promise<Record<string, string>> {
     const { stdout } = await this.juju(['get', service, '--format=json'], { readOnly: true });
     let json: unknown;
     try {
@@ -144,7 +159,7 @@ export class JujuClient {
       const changed = Object.entries(settings).filter(([k, v]) => current[k] !== v);
       if (changed.length > 0) await this.juju(['set', service, ...changed.map(([k, v]) => `${k}=${v}`)]);
       return changed.map(([k]) => k);
-    });
+    }, `settings of ${service}`);
   }
 
   /**
@@ -164,6 +179,8 @@ export class JujuClient {
   async waitForUnits(select: (unit: JujuUnit) => boolean, options: WaitOptions = {}): Promise<JujuUnit[]> {
     const pollSeconds = options.pollSeconds ?? JUJU_WAIT.pollSeconds;
     const maxPolls = options.maxPolls ?? JUJU_WAIT.maxPolls;
+    // A poll is one `juju status` shared by every node waiting at the time (shared-reads.ts), so
+    // the first ten seconds are polled each second; then the pause doubles up to pollSeconds.
     let pause = Math.min(1, pollSeconds);
     let waited = 0;
     let pending: JujuUnit[] = [];
@@ -179,7 +196,7 @@ export class JujuClient {
       );
       await sleep(pause * 1000);
       waited += pause;
-      pause = Math.min(pause * 2, pollSeconds);
+      if (waited >= 10) pause = Math.min(pause * 2, pollSeconds);
     }
     throw new JujuWaitTimeoutError(pending, maxPolls, waited);
   }
@@ -189,9 +206,7 @@ export class JujuClient {
    * (atomically, as that user) and resolves its path.
    */
   async writeCharmConfig(service: string, settings: Readonly<Record<string, string>>): Promise<string> {
-    const home = (await this.session.run({ script: 'printf %s "$HOME"' }, { readOnly: true })).trim();
-    if (!home.startsWith('/')) throw new Error(`cannot find the home directory of ${this.session.host.user} on the Juju host`);
-    const dir = `${home}/.opencloud/charm-config`;
+    const dir = `${await homeDirectory(this.session)}/.opencloud/charm-config`;
     await this.session.run(['mkdir', '-p', '-m', '700', dir]);
     const file = `${dir}/${service}.yaml`;
     await this.session.writeFile(file, charmConfigYaml(service, settings), { sudo: false, mode: 0o600, owner: this.session.host.user });

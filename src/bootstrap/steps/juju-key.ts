@@ -3,6 +3,8 @@
 // The key is only read on the Juju host, never generated here (juju-preinstall creates it on a
 // managed controller; an existing controller's Juju user must already have one).
 import { jujuHost } from '../juju/juju-host.ts';
+import { sharedReads } from '../juju/shared-reads.ts';
+import { homeDirectory } from '../juju/ssh-key.ts';
 import { missingKeys, parsePublicKeys, withKeys, type PublicKey } from '../facts/authorized-keys.ts';
 import type { HostSession, Step, StepContext } from '../step.ts';
 
@@ -12,15 +14,12 @@ export const JUJU_HOST_KEY_FILES = ['.ssh/id_ed25519.pub', '.ssh/id_rsa.pub', '.
 // Prints `== FILE` then the file, for each readable file relative to $HOME.
 const READ_KEYS_SCRIPT = 'for f in "$@"; do if [ -r "$HOME/$f" ]; then echo "== $f"; cat -- "$HOME/$f"; echo; fi; done; exit 0';
 
-export async function jujuHostPublicKeys(juju: HostSession): Promise<PublicKey[]> {
-  const out = await juju.run({ script: READ_KEYS_SCRIPT, args: [...JUJU_HOST_KEY_FILES] }, { readOnly: true });
-  return parsePublicKeys(out.split('\n').filter((l) => !l.startsWith('== ')).join('\n'));
-}
-
-async function homeOf(session: HostSession): Promise<string> {
-  const home = (await session.run({ script: 'printf %s "$HOME"' }, { readOnly: true })).trim();
-  if (!home.startsWith('/')) throw new Error(`cannot find the home directory of ${session.host.user} on ${session.host.name}`);
-  return home;
+/** The Juju host's public keys; every node's juju-key step asking at the same time shares one read. */
+export function jujuHostPublicKeys(juju: HostSession): Promise<PublicKey[]> {
+  return sharedReads(juju.host).read('public keys', async () => {
+    const out = await juju.run({ script: READ_KEYS_SCRIPT, args: [...JUJU_HOST_KEY_FILES] }, { readOnly: true });
+    return parsePublicKeys(out.split('\n').filter((l) => !l.startsWith('== ')).join('\n'));
+  });
 }
 
 interface KeyPlan {
@@ -39,7 +38,7 @@ async function findMissing(ctx: StepContext): Promise<{ file: string; current: s
           : `create one there (ssh-keygen -t ed25519 as ${juju.host.user}) and run bootstrap again`),
     );
   }
-  const file = `${await homeOf(ctx.host)}/.ssh/authorized_keys`;
+  const file = `${await homeDirectory(ctx.host)}/.ssh/authorized_keys`;
   const current = await ctx.host.readFile(file, { sudo: false });
   return { file, current, missing: missingKeys(current, keys), jujuName: juju.host.name };
 }
