@@ -1,10 +1,13 @@
 // `nova-compute`: the nova-compute charm on the node's Juju machine (the guide's step 3): the
 // first node deploys the service (with the Icehouse-era charm config), the others add units; the
 // compute relations are added once and `virt-type=kvm` is set; then the unit must start.
-// Several nodes run this at once: the read-decide-change part holds the Juju environment's lock,
-// and an "already exists" answer (another process got there first) counts as success.
+// Several nodes run this at once: only the deploy decision holds the Juju environment's lock; each
+// node adds its own unit; the relations and settings are made once per run (both at once), by the
+// first node that finds them missing. An "already exists" answer (another process got there
+// first) counts as success.
 import { CHARM_CONFIG, CHARM_SETTINGS, COMPUTE_RELATIONS } from '../../inventory/reference.ts';
 import { jujuClient } from '../juju/juju-host.ts';
+import { oncePerRun } from '../once-per-run.ts';
 import { findMachineByAddress, hasRelation, unitFailed, unitOnMachine, type JujuStatus } from '../juju/status.ts';
 import type { JujuClient } from '../juju/client.ts';
 import type { Step } from '../step.ts';
@@ -45,6 +48,7 @@ export const novaComputeStep: Step<Todo> = {
   title: 'nova-compute unit on the node, related and started',
   hosts: 'compute',
   dependsOn: ['juju-machine'],
+  onJujuHost: true,
   async check(ctx) {
     const client = await jujuClient(ctx);
     const status = await client.status();
@@ -75,33 +79,60 @@ export const novaComputeStep: Step<Todo> = {
   async apply(ctx, todo) {
     if (todo.machine === undefined) return; // dry run without the machine: nothing to show more
     const client = await jujuClient(ctx);
-    const address = ctx.host.host.address;
-    const machine = await client.exclusive(async () => {
-      // Decide again on fresh status, under the lock: another node may have deployed meanwhile.
-      let status = await client.status();
-      const id = machineOf(status, address, ctx.host.host.name);
-      if (!status.services[NOVA_COMPUTE]) {
-        const outcome = await client.deploy(NOVA_COMPUTE, { to: id, config: CHARM_CONFIG[NOVA_COMPUTE] ?? {} });
-        ctx.log(outcome === 'deployed' ? `deployed ${NOVA_COMPUTE} to machine ${id}` : `${NOVA_COMPUTE} already deployed`);
-        status = await client.status();
-      }
-      if (!ctx.dryRun && !unitOnMachine(status, NOVA_COMPUTE, id)) {
-        await client.addUnit(NOVA_COMPUTE, { to: id });
-        ctx.log(`added a ${NOVA_COMPUTE} unit to machine ${id}`);
-      }
-      for (const relation of COMPUTE_RELATIONS) {
-        if (hasRelation(status, relation)) continue;
-        const outcome = await client.addRelation(relation);
-        if (outcome === 'added') ctx.log(`related ${relation[0]} and ${relation[1]}`);
-      }
+    const machine = todo.machine;
+    if (todo.deploy) {
+      // Every node that found no service comes here; one deploys (to its own machine), the
+      // others then add their units.
+      const deployedTo = await oncePerRun(ctx.cluster, 'nova-compute deploy', () => deployUnlessPresent(client, machine, ctx.log));
+      if (deployedTo !== machine) await addUnit(client, machine, ctx.log);
+    } else if (todo.addUnit) {
+      // The service exists: units on different machines do not interfere, so no lock is needed.
+      await addUnit(client, machine, ctx.log);
+    }
+    // The relations and the settings do not depend on each other: both at once.
+    await Promise.all([
+      (todo.deploy || todo.relations > 0) && oncePerRun(ctx.cluster, 'nova-compute relations', () => addMissingRelations(client, ctx.log)),
       // In a dry run the service may only "would be" deployed: nothing to read settings from yet.
-      if (!status.services[NOVA_COMPUTE]) return id;
-      const changed = await client.set(NOVA_COMPUTE, NOVA_COMPUTE_SETTINGS);
-      if (changed.length > 0) ctx.log(`set ${changed.map((k) => `${k}=${NOVA_COMPUTE_SETTINGS[k]}`).join(' ')}`);
-      return id;
-    });
+      (todo.deploy || todo.settings.length > 0) &&
+        !(ctx.dryRun && todo.deploy) &&
+        oncePerRun(ctx.cluster, 'nova-compute settings', async () => {
+          const changed = await client.set(NOVA_COMPUTE, NOVA_COMPUTE_SETTINGS);
+          if (changed.length > 0) ctx.log(`set ${changed.map((k) => `${k}=${NOVA_COMPUTE_SETTINGS[k]}`).join(' ')}`);
+        }),
+    ]);
     if (ctx.dryRun) return;
     const [unit] = await client.waitForUnits((u) => u.service === NOVA_COMPUTE && u.machine === machine, { log: (m) => ctx.log(m) });
     ctx.log(`${unit?.name} started on machine ${machine}`);
   },
 };
+
+/**
+ * Deploys the service to the machine unless it exists, deciding on fresh status under the
+ * environment's lock. Resolves the machine deployed to, or undefined when it already existed.
+ */
+function deployUnlessPresent(client: JujuClient, machine: string, log: (message: string) => void): Promise<string | undefined> {
+  return client.exclusive(async () => {
+    if ((await client.status()).services[NOVA_COMPUTE]) return undefined;
+    const outcome = await client.deploy(NOVA_COMPUTE, { to: machine, config: CHARM_CONFIG[NOVA_COMPUTE] ?? {} });
+    log(outcome === 'deployed' ? `deployed ${NOVA_COMPUTE} to machine ${machine}` : `${NOVA_COMPUTE} already deployed`);
+    return outcome === 'deployed' ? machine : undefined;
+  });
+}
+
+/** The compute relations Juju lacks, decided on fresh status under the relations' lock. */
+function addMissingRelations(client: JujuClient, log: (message: string) => void): Promise<void> {
+  return client.exclusive(async () => {
+    const status = await client.status();
+    // Independent of each other: added at once (the Juju host's connection bounds how many).
+    await Promise.all(
+      COMPUTE_RELATIONS.filter((r) => !hasRelation(status, r)).map(async (relation) => {
+        if ((await client.addRelation(relation)) === 'added') log(`related ${relation[0]} and ${relation[1]}`);
+      }),
+    );
+  }, 'relations');
+}
+
+async function addUnit(client: JujuClient, machine: string, log: (message: string) => void): Promise<void> {
+  await client.addUnit(NOVA_COMPUTE, { to: machine });
+  log(`added a ${NOVA_COMPUTE} unit to machine ${machine}`);
+}
