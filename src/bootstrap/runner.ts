@@ -2,7 +2,7 @@
 // dependency order. A failure stops only what depends on it; the run ends with a recap per host.
 import { ConnectError, ConnectionLostError } from './connection.ts';
 import { HostKeyError } from './host-keys.ts';
-import { Limiter } from './limiter.ts';
+import { HostSlots } from './host-slots.ts';
 import { planUnits, unitId, type PlannedUnit, type UnitKey } from './plan.ts';
 import type { Phase } from './session.ts';
 import type { AnyStep, BootstrapCluster, HostRole, HostSession, StepContext, StepStatus } from './step.ts';
@@ -61,7 +61,8 @@ export interface RunResult {
 
 export async function runSteps(opts: RunOptions): Promise<RunResult> {
   const units = planUnits(opts.cluster, opts.steps, opts.only);
-  const limiter = new Limiter(opts.concurrency ?? 10);
+  const slots = new HostSlots(opts.concurrency ?? 10);
+  const rank = new Map(opts.cluster.hosts.map((h, i) => [h.name, i]));
   const settled = new Map<string, Promise<UnitResult>>();
   const unreachable = new Map<string, string>();
   const emit = opts.onEvent ?? (() => {});
@@ -84,7 +85,7 @@ export async function runSteps(opts: RunOptions): Promise<RunResult> {
       emit({ type: 'unit-end', ...r });
       return r;
     }
-    return limiter.run(async () => {
+    const work = async (): Promise<UnitResult> => {
       emit({ type: 'unit-start', ...key, title: unit.step.title });
       const started = Date.now();
       const r = await executeUnit(unit, opts, emit).catch((err: unknown): Omit<UnitResult, 'ms'> => {
@@ -94,7 +95,8 @@ export async function runSteps(opts: RunOptions): Promise<RunResult> {
       const result: UnitResult = { ...r, ms: Date.now() - started };
       emit({ type: 'unit-end', ...result });
       return result;
-    });
+    };
+    return unit.step.onJujuHost ? work() : slots.run(rank.get(key.host) ?? 0, work);
   };
 
   // Units are created in plan order, so every unit's predecessors are in `settled` before it.

@@ -185,6 +185,13 @@ export interface Step<Plan = undefined> {
    * to repeat midway; otherwise a lost connection fails the step and a re-run converges it.
    */
   readonly retrySafe?: boolean;
+  /**
+   * The step runs its commands on the Juju host only (juju-machine, nova-compute), not on the host
+   * it is for. Its units take none of the run's `--concurrency` slots (hosts worked on at once):
+   * the Juju host's connection bounds them (commands at once per connection), and a node waiting
+   * for its Juju agent does not hold up work on other nodes.
+   */
+  readonly onJujuHost?: boolean;
 }
 
 /** A step of any plan type, as the registry and the runner hold them. */

@@ -114,6 +114,41 @@ describe('runner', () => {
     }
   });
 
+  it('gives a freed slot to the host first in the cluster, so started hosts go on before new ones start', async () => {
+    const f = fake();
+    const starts: string[] = [];
+    const tracked = (id: string) => step(f, id, { check: async (ctx) => (starts.push(`${id}@${ctx.host.host.name}`), { needed: true, description: id, plan: undefined }) });
+    await runSteps({ cluster, steps: [tracked('a'), tracked('b')], sessions: f.sessions, dryRun: false, concurrency: 1 });
+    // With one slot: c1 finishes both steps before c2 starts (first come, first served would interleave).
+    expect(starts).toEqual(['a@c1', 'b@c1', 'a@c2', 'b@c2', 'a@c3', 'b@c3']);
+  });
+
+  it('runs steps on the Juju host outside the hosts-at-once bound', async () => {
+    const f = fake();
+    let releaseJuju!: () => void;
+    const jujuBusy = new Promise<void>((r) => (releaseJuju = r));
+    const order: string[] = [];
+    const onJuju = step(f, 'on-juju', {
+      onJujuHost: true,
+      async apply(ctx) {
+        order.push(`on-juju@${ctx.host.host.name} waits`);
+        await jujuBusy; // e.g. a Juju agent that takes minutes to start
+        f.done.push(`on-juju@${ctx.host.host.name}`);
+      },
+    });
+    const nodeWork = step(f, 'node-work', {
+      async apply(ctx) {
+        order.push(`node-work@${ctx.host.host.name}`);
+        if (order.filter((o) => o.startsWith('node-work')).length === 3) releaseJuju();
+      },
+    });
+    const r = await runSteps({ cluster, steps: [nodeWork, onJuju], sessions: f.sessions, dryRun: false, concurrency: 1 });
+    expect(r.failed).toBe(false);
+    // With one slot, every node's own work ran while the Juju-side units of earlier nodes waited.
+    expect(order.filter((o) => o.startsWith('node-work'))).toEqual(['node-work@c1', 'node-work@c2', 'node-work@c3']);
+    expect(order.indexOf('on-juju@c1 waits')).toBeLessThan(order.indexOf('node-work@c2'));
+  });
+
   it('skips the rest of an unreachable host, and nothing else', async () => {
     const f = fake({ unreachable: ['c3'] });
     const r = await runSteps({ cluster, steps: [step(f, 'a'), step(f, 'b')], sessions: f.sessions, dryRun: false });

@@ -16,6 +16,7 @@ export const jujuMachineStep: Step<undefined> = {
   title: 'node added to Juju as a manual machine',
   hosts: 'compute',
   dependsOn: ['juju-key', 'hosts'],
+  onJujuHost: true,
   async check(ctx) {
     const client = await jujuClient(ctx);
     const { user, address } = target(ctx);
