@@ -12,6 +12,8 @@ export const DEFAULT_REBOOT_DELAY_SECONDS = 2;
 export const POWER_STANDIN = `${LAB_LIB}/power`;
 export const START_SSHD = `${LAB_LIB}/start-sshd`;
 export const STOP_SSHD = `${LAB_LIB}/stop-sshd`;
+/** The Juju stand-in's code on the Juju host (router); /usr/local/bin/juju imports it. */
+export const JUJU_STANDIN_MODULE = `${LAB_LIB}/juju_standin.py`;
 
 /** Shell scripts shipped into the hosts (test/lab/scripts/NAME.sh -> LAB_LIB/NAME). */
 export const HOST_SCRIPTS = ['power', 'simulate-reboot', 'start-sshd', 'stop-sshd'] as const;
