@@ -4,7 +4,7 @@
 // test/bootstrap/compute prepares it) and times whole `bootstrap()` runs. Prints one JSON line.
 //
 //   tsx bench/lab-child.ts [--runs N] [--concurrency N] [--settle SECONDS]
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { prepareComputeLab, totals, type ComputeLab, type LabRun } from '../test/bootstrap/compute/compute-lab.ts';
 import { must } from '../test/lab/host-commands.ts';
@@ -25,6 +25,10 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 export interface LabTiming {
   readonly ms: number;
+  /** CPU time the machine spent busy during the run, summed over its cores (lab hosts and bootstrap alike). */
+  readonly cpuMs: number;
+  /** CPU time of the bootstrap itself (this process: the engine, its SSH client, the run log). */
+  readonly bootstrapCpuMs: number;
   readonly ok: number;
   readonly changed: number;
   readonly failed: number;
@@ -48,11 +52,24 @@ export interface LabChildReport {
   readonly twentyNoop: LabTiming[];
 }
 
+/** CPU time the whole machine spent busy so far (every process: the lab's hosts and the bootstrap), in ms. */
+function machineBusyMs(): number {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number) as number[];
+  return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 async function timed(c: ComputeLab, file: string, what: string): Promise<LabTiming> {
   const started = performance.now();
+  const busyBefore = machineBusyMs();
+  const ownBefore = process.cpuUsage();
   const run: LabRun = await c.run(file, { concurrency });
   const ms = performance.now() - started;
+  const cpuMs = machineBusyMs() - busyBefore;
+  const own = process.cpuUsage(ownBefore);
+  const bootstrapCpuMs = (own.user + own.system) / 1000;
   const t = totals(run);
+  if (process.env.BENCH_KEEP_LOGS) copyFileSync(run.logFile, `${process.env.BENCH_KEEP_LOGS}/${what.replace(/[^a-z0-9]+/gi, '-')}.jsonl`);
   if (t.failed > 0 || t.skipped > 0) throw new Error(`${what}: ${t.failed} failed, ${t.skipped} skipped:\n${run.lines.join('\n')}`);
   // Where the time goes: every command is in the run's JSON-lines log with its duration.
   const juju = readFileSync(run.logFile, 'utf8')
@@ -74,8 +91,8 @@ async function timed(c: ComputeLab, file: string, what: string): Promise<LabTimi
     .filter((e) => /^juju add-machine /.test(e.command ?? ''))
     .map((e) => ({ end: Date.parse((e as { ts?: string }).ts ?? ''), ms: e.ms ?? 0 }));
   const addMachineSpanMs = adds.length ? Math.max(...adds.map((a) => a.end)) - Math.min(...adds.map((a) => a.end - a.ms)) : 0;
-  log(`  ${what}: ${(ms / 1000).toFixed(2)} s (ok=${t.ok} changed=${t.changed}; ${juju.length} juju commands, ${jujuStatusCalls} of them status, ${(jujuMs / 1000).toFixed(1)} s in all)`);
-  return { ms, ...t, jujuCalls: juju.length, jujuStatusCalls, jujuMs, byCommand, addMachineSpanMs };
+  log(`  ${what}: ${(ms / 1000).toFixed(2)} s, machine CPU ${(cpuMs / 1000).toFixed(1)} s, bootstrap CPU ${(bootstrapCpuMs / 1000).toFixed(1)} s (ok=${t.ok} changed=${t.changed}; ${juju.length} juju commands, ${jujuStatusCalls} of them status, ${(jujuMs / 1000).toFixed(1)} s in all)`);
+  return { ms, cpuMs, bootstrapCpuMs, ...t, jujuCalls: juju.length, jujuStatusCalls, jujuMs, byCommand, addMachineSpanMs };
 }
 
 
