@@ -8,6 +8,7 @@ import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { prepareComputeLab, totals, type ComputeLab, type LabRun } from '../test/bootstrap/compute/compute-lab.ts';
 import { must } from '../test/lab/host-commands.ts';
+import { jujuWithEnv } from '../test/lab/juju-host.ts';
 import { startLab, type Lab, type LabHost } from '../test/lab/lab.ts';
 
 const args = process.argv.slice(2);
@@ -106,10 +107,7 @@ for (let i = 0; i < runs; i++) {
     c = await prepareComputeLab(lab);
     // Agents of the stand-in report `started` after JUJU_STANDIN_SETTLE_SECONDS (default 3): set
     // for every `juju` the engine runs on the router, through a wrapper in place of the command.
-    await must(
-      lab.router,
-      `cp /usr/local/bin/juju /usr/local/lib/juju-standin && printf '#!/bin/sh\\nJUJU_STANDIN_SETTLE_SECONDS=${settle} exec /usr/local/lib/juju-standin "$@"\\n' > /usr/local/bin/juju && chmod 755 /usr/local/bin/juju`,
-    );
+    await jujuWithEnv(lab.router, { JUJU_STANDIN_SETTLE_SECONDS: String(settle) });
     // The controller as prepared (no compute node yet), to give the 20-node run the same start.
     await must(lab.router, 'cp /root/.juju/standin-state.json /root/standin-state.prepared');
     const single = c.inventory([lab.computeNodes[NODES]!]);

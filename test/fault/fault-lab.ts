@@ -1,27 +1,11 @@
-// Fault injection on the compute lab (test/bootstrap/compute/compute-lab.ts): the Juju stand-in
-// with a short settle time, a reader loop that watches /etc/hosts from inside a host, faults
-// placed inside a real step through the step's own session (a wrapper, never a switch in src/),
-// and the host-side tools to break things (kill sshd with its sessions, cut a link, slow a reboot).
+// Fault injection on the compute lab (test/bootstrap/compute/compute-lab.ts): a reader loop that
+// watches /etc/hosts from inside a host, faults placed inside a real step through the step's own
+// session (a wrapper, never a switch in src/), and the host-side tools to break things (kill sshd
+// with its sessions, cut a link, slow a reboot). The Juju stand-in's switches: ../lab/juju-host.ts.
 import type { AnyStep, HostSession, StepContext } from '../../src/bootstrap/step.ts';
 import type { LabHost } from '../lab/lab.ts';
 
 import { must } from '../lab/host-commands.ts';
-
-/**
- * Replaces the router's `juju` by a wrapper that runs the stand-in with these environment
- * variables (JUJU_STANDIN_SETTLE_SECONDS, JUJU_STANDIN_FAIL, ...). The stand-in itself moves to
- * /usr/local/lib/juju-standin once.
- */
-export async function jujuWithEnv(router: LabHost, env: Record<string, string>): Promise<void> {
-  const vars = Object.entries(env)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  await must(
-    router,
-    '[ -e /usr/local/lib/juju-standin ] || cp /usr/local/bin/juju /usr/local/lib/juju-standin; ' +
-      `printf '#!/bin/sh\\n${vars} exec /usr/local/lib/juju-standin "$@"\\n' > /usr/local/bin/juju.new && chmod 755 /usr/local/bin/juju.new && mv /usr/local/bin/juju.new /usr/local/bin/juju`,
-  );
-}
 
 /**
  * Kills the host's sshd, listener and every session process, by pid, inside the host's own pid

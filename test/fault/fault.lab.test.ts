@@ -11,9 +11,9 @@ import { commandArgv } from '../../src/bootstrap/quoting.ts';
 import { findMachineByAddress } from '../../src/bootstrap/juju/status.ts';
 import { DEFAULT_REBOOT_DELAY_SECONDS, REBOOT_DELAY_FILE, skipLabTests, startLab, type Lab, type LabHost } from '../lab/lab.ts';
 import { must } from '../lab/host-commands.ts';
+import { jujuWithEnv } from '../lab/juju-host.ts';
 import { prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab, type LabRun } from '../bootstrap/compute/compute-lab.ts';
 import {
-  jujuWithEnv,
   killSshd,
   sessionWith,
   staleComputeConfig,

@@ -22,3 +22,28 @@ export async function bootstrapJujuOn(router: LabHost, opts: JujuHostOptions = {
   for (const svc of opts.services ?? []) await must(router, `juju deploy --to 0 ${svc}`);
   for (const svc of opts.subordinates ?? []) await must(router, `juju deploy ${svc}`);
 }
+
+/** Where the stand-in as installed waits while a wrapper stands in front of it. */
+const STANDIN_BEHIND_WRAPPER = '/usr/local/lib/juju-standin';
+
+/**
+ * Puts a wrapper in front of the router's `juju` that runs the stand-in with these environment
+ * variables (JUJU_STANDIN_SETTLE_SECONDS, JUJU_STANDIN_FAIL, ...): the stand-in reads its switches
+ * from the environment only, and sshd passes none of the client's. A second call replaces the
+ * wrapper; jujuWithoutEnv takes it away.
+ */
+export async function jujuWithEnv(router: LabHost, env: Readonly<Record<string, string>>): Promise<void> {
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  await must(
+    router,
+    `[ -e ${STANDIN_BEHIND_WRAPPER} ] || cp /usr/local/bin/juju ${STANDIN_BEHIND_WRAPPER}; ` +
+      `printf '#!/bin/sh\\n${vars} exec ${STANDIN_BEHIND_WRAPPER} "$@"\\n' > /usr/local/bin/juju.new && chmod 755 /usr/local/bin/juju.new && mv /usr/local/bin/juju.new /usr/local/bin/juju`,
+  );
+}
+
+/** `juju` is the stand-in as installed again. */
+export async function jujuWithoutEnv(router: LabHost): Promise<void> {
+  await must(router, `[ ! -e ${STANDIN_BEHIND_WRAPPER} ] || mv ${STANDIN_BEHIND_WRAPPER} /usr/local/bin/juju`);
+}

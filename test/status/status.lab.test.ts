@@ -6,6 +6,7 @@ import type { StatusJson } from '../../src/status/format-json.ts';
 import { startLab, skipLabTests, type Lab } from '../lab/lab.ts';
 import { FORWARDS, prepareStatusLab, SERVICES, type StatusLab } from './status-lab.ts';
 import { must as sh } from '../lab/host-commands.ts';
+import { jujuWithEnv, jujuWithoutEnv } from '../lab/juju-host.ts';
 
 type Line = { section: string; host: string; check: string; state: string; detail: string };
 const linesOf = (json: StatusJson): Line[] => json.sections.flatMap((s) => s.checks.map((c) => ({ section: s.name, ...c })));
@@ -60,7 +61,7 @@ describe.skipIf(skipLabTests())('opencloud status on the lab', () => {
   it('shows a unit in error as down (the stand-in told by JUJU_STANDIN_UNIT_ERROR through a wrapper)', async () => {
     // The stand-in reads its switches from the environment only, and sshd passes none: a wrapper
     // in front of it on the router sets one for every `juju` the status run starts.
-    await sh(lab.router, 'mv /usr/local/bin/juju /usr/local/lib/juju-standin && printf \'#!/bin/sh\\nJUJU_STANDIN_UNIT_ERROR=keystone/0 exec /usr/local/lib/juju-standin "$@"\\n\' > /usr/local/bin/juju && chmod 755 /usr/local/bin/juju');
+    await jujuWithEnv(lab.router, { JUJU_STANDIN_UNIT_ERROR: 'keystone/0' });
     try {
       const r = await cluster.status('--json');
       expect(r.code).toBe(1);
@@ -69,7 +70,7 @@ describe.skipIf(skipLabTests())('opencloud status on the lab', () => {
       expect(notUp(json)).toEqual([`juju ${lab.router.ip} unit keystone/0: down`]);
       expect(linesOf(json).find((l) => l.check === 'unit keystone/0')!.detail).toMatch(/^agent-state error, .*machine 0/);
     } finally {
-      await sh(lab.router, 'mv /usr/local/lib/juju-standin /usr/local/bin/juju');
+      await jujuWithoutEnv(lab.router);
     }
   });
 

@@ -10,6 +10,7 @@ import { GRE_SYSCTLS, SYSCTL_FILE, sysctlFileContent } from '../../../src/bootst
 import type { AnyStep, Step } from '../../../src/bootstrap/step.ts';
 import { COMPUTE_RELATIONS } from '../../../src/inventory/reference.ts';
 import { skipLabTests, startLab, type Lab, type LabHost } from '../../lab/lab.ts';
+import { jujuWithEnv, jujuWithoutEnv } from '../../lab/juju-host.ts';
 import { CLUSTER, prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab } from './compute-lab.ts';
 
 const COMPUTE_STEPS = ['preflight', 'hosts', 'juju-key', 'juju-machine', 'nova-compute', 'compute-config'];
@@ -108,11 +109,9 @@ describe.skipIf(skipLabTests())('compute nodes join an existing controller (lab)
     await c.juju('remove-relation nova-compute ntp');
     await c.juju('remove-relation nova-compute:amqp rabbitmq-server:amqp');
     // The Juju host's `juju` fails every add-relation for this run only.
-    await lab.router.exec(
-      'cp /usr/local/bin/juju /usr/local/lib/juju-standin && printf \'#!/bin/sh\\nJUJU_STANDIN_FAIL=add-relation exec /usr/local/lib/juju-standin "$@"\\n\' > /usr/local/bin/juju',
-    );
+    await jujuWithEnv(lab.router, { JUJU_STANDIN_FAIL: 'add-relation' });
     const broken = await c.run(four);
-    await lab.router.exec('mv /usr/local/lib/juju-standin /usr/local/bin/juju');
+    await jujuWithoutEnv(lab.router);
     expect(unitsWith(broken, 'failed').sort()).toEqual(['compute-1', 'compute-2', 'compute-3', 'compute-4'].map((h) => `nova-compute@${h}`));
     expect(resultOf(broken, 'nova-compute', 'compute-1')?.message).toMatch(/add-relation .* injected by JUJU_STANDIN_FAIL/);
     expect(unitsWith(broken, 'skipped').sort()).toEqual(['compute-1', 'compute-2', 'compute-3', 'compute-4'].map((h) => `compute-config@${h}`));
