@@ -66,7 +66,7 @@ export class JujuClient {
   addMachine(user: string, address: string): Promise<string | undefined> {
     // Locked per address, not per environment: machines of different nodes do not interfere, and
     // add-machine (an SSH login and an agent install) is the slow part of joining a node.
-    return withJujuLock(`${this.lockKey} machine ${address}`, async () => {
+    return this.exclusive(async () => {
       const existing = findMachineByAddress(await this.status(), address);
       if (existing) return existing.id;
       let created: ExecResult | undefined;
@@ -84,7 +84,7 @@ export class JujuClient {
         throw new Error(`juju add-machine ssh:${user}@${address} succeeded but juju status shows no machine at ${address}`);
       }
       return machine.id;
-    });
+    }, `machine ${address}`);
   }
 
   /**
