@@ -6,10 +6,10 @@
 //   tsx bench/lab-child.ts [--runs N] [--concurrency N] [--settle SECONDS]
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { prepareComputeLab, totals, type ComputeLab, type LabRun } from '../test/bootstrap/compute/compute-lab.ts';
-import { must } from '../test/lab/host-commands.ts';
-import { jujuWithEnv } from '../test/lab/juju-host.ts';
-import { startLab, type Lab, type LabHost } from '../test/lab/lab.ts';
+import { prepareComputeLab, totals, type ComputeLab, type LabRun } from '../lab/compute-lab.ts';
+import { must } from '../lab/host-commands.ts';
+import { jujuWithEnv } from '../lab/juju-host.ts';
+import { startLab, type Lab, type LabHost } from '../lab/lab.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {

@@ -2,7 +2,7 @@
 // No stack trace reaches the operator unless OPENCLOUD_DEBUG is set.
 import { Command, CommanderError, Option } from 'commander';
 import { validate } from './commands/validate.ts';
-import { registerReviewCommands } from './review/commands.ts';
+import { registerReviewCommands } from './commands/review.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerPreflight } from './commands/preflight.ts';
 import { registerClientConfig } from './commands/client-config.ts';

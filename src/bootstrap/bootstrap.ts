@@ -1,20 +1,20 @@
 // A bootstrap run end to end: the cluster's hosts, the host key policy, one connection per host,
 // the steps in dependency order, progress, the JSON-lines log and the recap.
 import type { ClusterModel } from '../inventory/model.ts';
-import { resolveCluster } from './cluster-hosts.ts';
-import { ConnectionPool } from './connection-pool.ts';
-import { DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from './connection.ts';
-import { HostKeyPolicy } from './host-keys.ts';
-import { KnownHosts } from './known-hosts.ts';
-import type { StackOutputs } from './outputs.ts';
+import { resolveCluster } from '../remote/cluster-hosts.ts';
+import { ConnectionPool } from '../remote/connection-pool.ts';
+import { DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from '../remote/connection.ts';
+import { HostKeyPolicy } from '../remote/host-keys.ts';
+import { KnownHosts } from '../remote/known-hosts.ts';
+import type { StackOutputs } from '../inventory/stack-outputs.ts';
 import { planUnits } from './plan.ts';
 import { LiveProgress, PlainProgress, useLiveProgress, type Progress } from './progress.ts';
 import { formatRecap } from './recap.ts';
-import { Redactor } from './redact.ts';
+import { Redactor } from '../remote/redact.ts';
 import { RunLog, RUNS_DIR } from './run-log.ts';
 import { runSteps, type RunResult, type SessionProvider } from './runner.ts';
-import { RemoteHost } from './session.ts';
-import { expandPath, sshCredentials } from './ssh-credentials.ts';
+import { RemoteHost } from '../remote/session.ts';
+import { expandPath, sshCredentials } from '../remote/ssh-credentials.ts';
 import type { AnyStep } from './step.ts';
 
 export interface BootstrapOptions {

@@ -1,11 +1,11 @@
 // The run's plan: steps in dependency order, and for every (step, host) the units it waits for.
 // Pure: no SSH here, so ordering and failure isolation are unit-tested on their own.
-import { selectHosts } from './cluster-hosts.ts';
-import type { AnyStep, BootstrapCluster, BootstrapHost, StepDependency } from './step.ts';
+import type { AnyStep, HostSelector, StepDependency } from './step.ts';
+import type { ClusterHost, HostRole, ResolvedCluster } from '../remote/host.ts';
 
 export interface PlannedUnit {
   readonly step: AnyStep;
-  readonly host: BootstrapHost;
+  readonly host: ClusterHost;
   /** Units that must have succeeded (ok or changed) first. */
   readonly dependsOn: readonly UnitKey[];
   /** The unit before this one on the same host (steps on one host run one at a time, in order). */
@@ -57,7 +57,7 @@ export const depStep = (d: StepDependency) => (typeof d === 'string' ? d : d.ste
  * The units of a run. `only` (step ids) keeps just those steps; their dependencies on steps left out
  * are taken as already done (the operator asked for exactly these).
  */
-export function planUnits(cluster: BootstrapCluster, registered: readonly AnyStep[], only?: readonly string[]): PlannedUnit[] {
+export function planUnits(cluster: ResolvedCluster, registered: readonly AnyStep[], only?: readonly string[]): PlannedUnit[] {
   const ordered = orderSteps(registered);
   if (only && only.length > 0) {
     const unknown = only.filter((id) => !ordered.some((s) => s.id === id));
@@ -88,4 +88,10 @@ export function planUnits(cluster: BootstrapCluster, registered: readonly AnySte
     }
   }
   return units;
+}
+
+export function selectHosts(selector: HostSelector, cluster: ResolvedCluster): ClusterHost[] {
+  if (typeof selector === 'function') return cluster.hosts.filter((h) => selector(h, cluster));
+  const roles: readonly HostRole[] = typeof selector === 'string' ? [selector] : selector;
+  return cluster.hosts.filter((h) => h.roles.some((r) => roles.includes(r)));
 }

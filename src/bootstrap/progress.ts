@@ -1,12 +1,12 @@
 // Progress while the run goes: a live task list (listr2) on a terminal, plain lines otherwise
 // (not a TTY, or CI). Dry runs end with every command that would run, per host.
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import type { CommandRecord } from './session.ts';
+import type { CommandRecord } from '../remote/session.ts';
 import type { RunEvent, RunResult } from './runner.ts';
-import type { BootstrapHost } from './step.ts';
+import type { ClusterHost } from '../remote/host.ts';
 
 export interface Progress {
-  start(hosts: readonly BootstrapHost[]): void;
+  start(hosts: readonly ClusterHost[]): void;
   event(event: RunEvent): void;
   command(record: CommandRecord): void;
   /** A notice for the operator (a recorded host key, the log file). */
@@ -80,7 +80,7 @@ export class LiveProgress implements Progress {
 
   constructor(private readonly out: (line: string) => void, private readonly dryRun: boolean) {}
 
-  start(hosts: readonly BootstrapHost[]): void {
+  start(hosts: readonly ClusterHost[]): void {
     const list = new Listr(
       hosts.map((h) => ({
         title: h.name,

@@ -3,7 +3,7 @@
 // output), unit-start, unit-end, log, run-end (the recap). Every string is redacted on the way in.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redactor } from './redact.ts';
+import type { Redactor } from '../remote/redact.ts';
 
 export const RUNS_DIR = join('.opencloud', 'runs');
 

@@ -1,11 +1,12 @@
 // Runs the planned units: hosts in parallel (bounded), the steps of one host one after another in
 // dependency order. A failure stops only what depends on it; the run ends with a recap per host.
-import { ConnectError, ConnectionLostError } from './connection.ts';
-import { HostKeyError } from './host-keys.ts';
+import { ConnectError, ConnectionLostError } from '../remote/connection.ts';
+import { HostKeyError } from '../remote/host-keys.ts';
 import { HostSlots } from './host-slots.ts';
 import { planUnits, unitId, type PlannedUnit, type UnitKey } from './plan.ts';
-import type { Phase } from './session.ts';
-import type { AnyStep, BootstrapCluster, HostRole, HostSession, StepContext, StepStatus } from './step.ts';
+import type { Phase } from '../remote/session.ts';
+import type { AnyStep, StepContext, StepStatus } from './step.ts';
+import type { ResolvedCluster, HostRole, HostSession } from '../remote/host.ts';
 
 /** Where the runner gets a host's session for a step and phase (SSH in a run, in-memory in unit tests). */
 export interface SessionProvider {
@@ -32,7 +33,7 @@ export type RunEvent =
   | { readonly type: 'log'; readonly step: string; readonly host: string; readonly message: string };
 
 export interface RunOptions {
-  readonly cluster: BootstrapCluster;
+  readonly cluster: ResolvedCluster;
   readonly steps: readonly AnyStep[];
   readonly sessions: SessionProvider;
   readonly dryRun: boolean;

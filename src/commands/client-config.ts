@@ -7,13 +7,13 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { JujuClient } from '../bootstrap/juju/client.ts';
-import { jujuHost } from '../bootstrap/juju/juju-host.ts';
-import { Redactor } from '../bootstrap/redact.ts';
+import { JujuClient } from '../remote/juju/client.ts';
+import { jujuHost } from '../remote/juju/juju-host.ts';
+import { Redactor } from '../remote/redact.ts';
 import { applyClientDnat, clientDnatCommand } from '../client/dnat-rule.ts';
 import { writeLocalFile } from '../client/local-file.ts';
 import { renderOpenrc } from '../client/openrc.ts';
-import { openReadOnlySessions } from '../bootstrap/read-only-sessions.ts';
+import { openReadOnlySessions } from '../remote/read-only-sessions.ts';
 import { KEYSTONE_CA_PATH, KEYSTONE_PASSWORD_PATH } from '../inventory/reference.ts';
 import { clusterModel, clusterOutputs } from './cluster-argument.ts';
 

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { readStackOutputs, type StackOutputs } from '../bootstrap/outputs.ts';
+import { readStackOutputs, type StackOutputs } from '../inventory/stack-outputs.ts';
 import { inventoryFiles, loadInventory, loadModel } from '../inventory/load.ts';
 import type { ClusterModel } from '../inventory/model.ts';
 

@@ -1,8 +1,8 @@
 // The client ports: for each forward, does the service VM accept a TCP connection on its port,
 // tried from the router (where the DNAT sends the client's traffic)? bash's /dev/tcp under
 // `timeout`, so a filtered port costs PROBE_SECONDS, never a TCP retry cycle.
-import { serviceVmAddress } from '../bootstrap/router/controller-addresses.ts';
-import type { BootstrapCluster, ExecResult, HostSession } from '../bootstrap/step.ts';
+import { serviceVmAddress } from '../remote/router/controller-addresses.ts';
+import type { ResolvedCluster, ExecResult, HostSession } from '../remote/host.ts';
 import type { PortForward } from '../inventory/reference.ts';
 import { errorDetail, type StatusCheck } from './check.ts';
 
@@ -27,11 +27,11 @@ export function judgeProbe(result: ExecResult): Pick<StatusCheck, 'state' | 'det
 }
 
 /** `tcp 192.168.100.40:5000`. */
-export function portCheckName(cluster: BootstrapCluster, f: PortForward): string {
+export function portCheckName(cluster: ResolvedCluster, f: PortForward): string {
   return `tcp ${serviceVmAddress(cluster, f.vm)}:${f.vmPort}`;
 }
 
-export async function probeForward(router: HostSession, cluster: BootstrapCluster, f: PortForward): Promise<StatusCheck> {
+export async function probeForward(router: HostSession, cluster: ResolvedCluster, f: PortForward): Promise<StatusCheck> {
   const address = serviceVmAddress(cluster, f.vm);
   const base = { section: 'ports' as const, host: f.vm, check: portCheckName(cluster, f) };
   const forwarded = `(router :${f.port})`;

@@ -1,7 +1,7 @@
 // Whether each host of the cluster answers over SSH and runs a command. Hosts on the management
 // network are tried only when their jump host (the router) answered: otherwise each of them would
 // wait out its own handshake for the same reason.
-import type { BootstrapHost, HostSession } from '../bootstrap/step.ts';
+import type { ClusterHost, HostSession } from '../remote/host.ts';
 import { errorDetail, type StatusCheck } from './check.ts';
 import type { StatusSessions } from './status-sessions.ts';
 
@@ -12,7 +12,7 @@ export type Reach =
 /** The reach of every host, by name. Never rejects. */
 export async function reachHosts(sessions: StatusSessions, commandTimeoutMs: number): Promise<Map<string, Reach>> {
   const reach = new Map<string, Reach>();
-  const attempt = async (host: BootstrapHost) => {
+  const attempt = async (host: ClusterHost) => {
     const started = Date.now();
     try {
       const session = await sessions.session(host.name);
@@ -41,11 +41,11 @@ export async function reachHosts(sessions: StatusSessions, commandTimeoutMs: num
 }
 
 /** Where SSH goes for this host, for the operator. */
-export function hostAddress(host: BootstrapHost): string {
+export function hostAddress(host: ClusterHost): string {
   return `${host.user}@${host.address}:${host.port}${host.via ? ` via ${host.via}` : ''}`;
 }
 
-export function hostCheck(host: BootstrapHost, reach: Reach): StatusCheck {
+export function hostCheck(host: ClusterHost, reach: Reach): StatusCheck {
   const base = { section: 'hosts' as const, host: host.name, check: `ssh (${host.roles.join(', ')})` };
   if (reach.ok) return { ...base, state: 'up', detail: `${hostAddress(host)}, answered in ${reach.ms} ms` };
   // Connection errors already name the host and address; other errors get them here.

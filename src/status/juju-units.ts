@@ -2,9 +2,9 @@
 // command runner and status parser), one line per unit with its agent state. A unit is up only
 // when its agent says `started` and its workload is not in error: `pending` means not yet
 // working, which is not up either.
-import { JujuClient } from '../bootstrap/juju/client.ts';
-import { allUnits, parseJujuStatus, unitFailed, type JujuStatus, type JujuUnit } from '../bootstrap/juju/status.ts';
-import type { HostSession } from '../bootstrap/step.ts';
+import { JujuClient } from '../remote/juju/client.ts';
+import { allUnits, parseJujuStatus, unitFailed, type JujuStatus, type JujuUnit } from '../remote/juju/status.ts';
+import type { HostSession } from '../remote/host.ts';
 import { errorDetail, type StatusCheck } from './check.ts';
 
 /** Reads the status, bounded in time (the client's own status() has no timeout). */

@@ -2,13 +2,13 @@
 // chains is compared with the ruleset the router step would write (its own builder and
 // comparison), as a whole (any drift: a missing jump, a stale chain, a rule for a compute node
 // the router does not know yet) and per forward (its DNAT rule and its FORWARD accept rule).
-import { managedController, serviceVmAddress } from '../bootstrap/router/controller-addresses.ts';
-import type { RouterInterfaces } from '../bootstrap/router/interfaces.ts';
-import { readRouterInterfaces, readSavedTables } from '../bootstrap/router/router-facts.ts';
-import { CHAINS, type Table } from '../bootstrap/router/ruleset.ts';
-import { compareRuleset, ruleChain, type SavedTable } from '../bootstrap/router/ruleset-sync.ts';
-import { desiredRuleset } from '../bootstrap/steps/router.ts';
-import type { BootstrapCluster, HostSession } from '../bootstrap/step.ts';
+import { managedController, serviceVmAddress } from '../remote/router/controller-addresses.ts';
+import type { RouterInterfaces } from '../remote/router/interfaces.ts';
+import { readRouterInterfaces, readSavedTables } from '../remote/router/router-facts.ts';
+import { CHAINS, type Table } from '../remote/router/ruleset.ts';
+import { compareRuleset, ruleChain, type SavedTable } from '../remote/router/ruleset-sync.ts';
+import { desiredRuleset } from '../remote/router/desired-ruleset.ts';
+import type { ResolvedCluster, HostSession } from '../remote/host.ts';
 import type { PortForward } from '../inventory/reference.ts';
 import { errorDetail, type StatusCheck } from './check.ts';
 
@@ -21,7 +21,7 @@ export interface RouterFacts {
 }
 
 /** Reads the router's interfaces, our iptables chains and IP forwarding. */
-export async function readRouterFacts(session: HostSession, cluster: BootstrapCluster, timeoutMs: number): Promise<RouterFacts> {
+export async function readRouterFacts(session: HostSession, cluster: ResolvedCluster, timeoutMs: number): Promise<RouterFacts> {
   const opts = { timeoutMs };
   // The router step's own readers, so both find the same interfaces and compare the same tables.
   const [interfaces, saved, ipForward] = await Promise.all([
@@ -33,11 +33,11 @@ export async function readRouterFacts(session: HostSession, cluster: BootstrapCl
 }
 
 /** `:5000 -> keystone 192.168.100.40:5000`. */
-export function forwardLabel(cluster: BootstrapCluster, f: PortForward): string {
+export function forwardLabel(cluster: ResolvedCluster, f: PortForward): string {
   return `:${f.port} -> ${f.vm} ${serviceVmAddress(cluster, f.vm)}:${f.vmPort}`;
 }
 
-export function forwardChecks(cluster: BootstrapCluster, router: string, facts: RouterFacts): StatusCheck[] {
+export function forwardChecks(cluster: ResolvedCluster, router: string, facts: RouterFacts): StatusCheck[] {
   const c = managedController(cluster);
   const base = { section: 'forwards' as const, host: router };
   const checks: StatusCheck[] = [
@@ -68,7 +68,7 @@ export function forwardChecks(cluster: BootstrapCluster, router: string, facts: 
 
 // The rules one forward adds: the router step's builder run with that forward alone, keeping
 // the client chains (the rest of a ruleset does not depend on the forwards).
-function forwardCheck(cluster: BootstrapCluster, f: PortForward, facts: RouterFacts): Pick<StatusCheck, 'check' | 'state' | 'detail'> {
+function forwardCheck(cluster: ResolvedCluster, f: PortForward, facts: RouterFacts): Pick<StatusCheck, 'check' | 'state' | 'detail'> {
   const check = `forward ${forwardLabel(cluster, f)}`;
   try {
     const c = managedController(cluster);

@@ -1,10 +1,10 @@
 // A status run: reach every host, then read Juju on the Juju host and, for a managed controller,
 // the router's forwards and the client ports from the router, all at once. Every failure becomes
 // a check that is not up; nothing here throws for a host that is down.
-import { ROUTER_HOST } from '../bootstrap/cluster-hosts.ts';
-import { jujuHost } from '../bootstrap/juju/juju-host.ts';
-import type { StackOutputs } from '../bootstrap/outputs.ts';
-import type { BootstrapCluster } from '../bootstrap/step.ts';
+import { ROUTER_HOST } from '../remote/cluster-hosts.ts';
+import { jujuHost } from '../remote/juju/juju-host.ts';
+import type { StackOutputs } from '../inventory/stack-outputs.ts';
+import type { ResolvedCluster } from '../remote/host.ts';
 import type { ClusterModel } from '../inventory/model.ts';
 import { allUp, errorDetail, type SectionName, type StatusCheck } from './check.ts';
 import { portCheckName, probeForward } from './client-ports.ts';
@@ -64,7 +64,7 @@ export async function collectStatus(opts: StatusOptions): Promise<StatusReport> 
   };
 }
 
-async function jujuSection(cluster: BootstrapCluster, reach: ReadonlyMap<string, Reach>, timeoutMs: number): Promise<StatusCheck[]> {
+async function jujuSection(cluster: ResolvedCluster, reach: ReadonlyMap<string, Reach>, timeoutMs: number): Promise<StatusCheck[]> {
   const host = jujuHost(cluster);
   const r = reach.get(host.name)!;
   if (!r.ok) return [unreachable('juju', host.name, 'juju status', host.name)];
@@ -75,7 +75,7 @@ async function jujuSection(cluster: BootstrapCluster, reach: ReadonlyMap<string,
   }
 }
 
-async function routerSections(cluster: BootstrapCluster, reach: ReadonlyMap<string, Reach>, timeoutMs: number): Promise<StatusCheck[]> {
+async function routerSections(cluster: ResolvedCluster, reach: ReadonlyMap<string, Reach>, timeoutMs: number): Promise<StatusCheck[]> {
   const forwards = cluster.model.controller.kind === 'managed' ? cluster.model.controller.forwards : [];
   const r = reach.get(ROUTER_HOST)!;
   if (!r.ok) {

@@ -1,9 +1,9 @@
 // SSH sessions for a status run: the read-only sessions, tuned so a dead host costs one bounded
 // handshake instead of the bootstrap's retries with backoff (4 attempts of up to 20 s each).
-import { DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from '../bootstrap/connection.ts';
-import type { StackOutputs } from '../bootstrap/outputs.ts';
-import { openReadOnlySessions, type ReadOnlySessions } from '../bootstrap/read-only-sessions.ts';
-import { Redactor } from '../bootstrap/redact.ts';
+import { DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from '../remote/connection.ts';
+import type { StackOutputs } from '../inventory/stack-outputs.ts';
+import { openReadOnlySessions, type ReadOnlySessions } from '../remote/read-only-sessions.ts';
+import { Redactor } from '../remote/redact.ts';
 import type { ClusterModel } from '../inventory/model.ts';
 
 /** Default SSH handshake limit (TCP connect included) per host. */

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostsStep } from '../../src/bootstrap/steps/hosts.ts';
 import type { AnyStep, Step } from '../../src/bootstrap/step.ts';
-import { startLab, skipLabTests, type Lab } from '../lab/lab.ts';
+import { startLab, skipLabTests, type Lab } from '../../lab/lab.ts';
 import { CLUSTER, DEFAULT_BLOCK, labCluster, messageOf, statusOf, totals, type LabCluster } from './helpers.ts';
 
 const BEGIN = `# BEGIN opencloud ${CLUSTER}`;

@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrap, type BootstrapOptions, type BootstrapResult } from '../../src/bootstrap/bootstrap.ts';
-import type { StackOutputs } from '../../src/bootstrap/outputs.ts';
+import type { StackOutputs } from '../../src/inventory/stack-outputs.ts';
 import type { AnyStep } from '../../src/bootstrap/step.ts';
 import { loadModel } from '../../src/inventory/load.ts';
 import type { ClusterModel } from '../../src/inventory/model.ts';
-import type { Lab } from '../lab/lab.ts';
+import type { Lab } from '../../lab/lab.ts';
 
 export const CLUSTER = 'labtest';
 

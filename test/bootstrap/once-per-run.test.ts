@@ -1,9 +1,9 @@
 // A change every node finds missing is made once per run: the others await that one attempt.
 import { describe, expect, it } from 'vitest';
 import { oncePerRun } from '../../src/bootstrap/once-per-run.ts';
-import type { BootstrapCluster } from '../../src/bootstrap/step.ts';
+import type { ResolvedCluster } from '../../src/remote/host.ts';
 
-const run = (): BootstrapCluster => ({ model: {} as never, hosts: [] });
+const run = (): ResolvedCluster => ({ model: {} as never, hosts: [] });
 
 describe('oncePerRun', () => {
   it('makes the change once for all the nodes of a run, and again in the next run', async () => {

@@ -1,14 +1,15 @@
 // The runner's logic with in-memory hosts (no SSH): dependency order, per-host sequencing, bounded
 // parallelism, failure isolation, skips across hosts, unreachable hosts, lost connections, dry run.
 import { describe, expect, it } from 'vitest';
-import { ConnectError, ConnectionLostError } from '../../src/bootstrap/connection.ts';
+import { ConnectError, ConnectionLostError } from '../../src/remote/connection.ts';
 import { PlanError, planUnits } from '../../src/bootstrap/plan.ts';
 import { formatRecap } from '../../src/bootstrap/recap.ts';
 import { runSteps, type SessionProvider } from '../../src/bootstrap/runner.ts';
-import type { AnyStep, BootstrapCluster, BootstrapHost, HostSession } from '../../src/bootstrap/step.ts';
+import type { AnyStep } from '../../src/bootstrap/step.ts';
+import type { ResolvedCluster, ClusterHost, HostSession } from '../../src/remote/host.ts';
 
-const host = (name: string, roles: BootstrapHost['roles']): BootstrapHost => ({ name, roles, address: '127.0.0.1', port: 22, user: 'root' });
-const cluster: BootstrapCluster = {
+const host = (name: string, roles: ClusterHost['roles']): ClusterHost => ({ name, roles, address: '127.0.0.1', port: 22, user: 'root' });
+const cluster: ResolvedCluster = {
   model: { name: 't' } as never,
   hosts: [host('router', ['router', 'juju']), host('c1', ['compute']), host('c2', ['compute']), host('c3', ['compute'])],
 };

@@ -1,11 +1,12 @@
-// Fault injection on the compute lab (test/bootstrap/compute/compute-lab.ts): a reader loop that
+// Fault injection on the compute lab (lab/compute-lab.ts): a reader loop that
 // watches /etc/hosts from inside a host, faults placed inside a real step through the step's own
 // session (a wrapper, never a switch in src/), and the host-side tools to break things (kill sshd
 // with its sessions, cut a link, slow a reboot). The Juju stand-in's switches: ../lab/juju-host.ts.
-import type { AnyStep, HostSession, StepContext } from '../../src/bootstrap/step.ts';
-import type { LabHost } from '../lab/lab.ts';
+import type { AnyStep, StepContext } from '../../src/bootstrap/step.ts';
+import type { HostSession } from '../../src/remote/host.ts';
+import type { LabHost } from '../../lab/lab.ts';
 
-import { must } from '../lab/host-commands.ts';
+import { must } from '../../lab/host-commands.ts';
 
 /**
  * Kills the host's sshd, listener and every session process, by pid, inside the host's own pid

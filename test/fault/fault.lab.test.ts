@@ -1,18 +1,18 @@
-// Fault injection on real SSH hosts (test/lab): compute nodes joining an existing controller (the
+// Fault injection on real SSH hosts (lab/): compute nodes joining an existing controller (the
 // router as Juju host) while sshd is killed inside a step, a node's link is cut mid-write, a `juju`
 // command fails, or a reboot outlasts its timeout. In every case the run names the host, the step
 // and the reason (recap, FAILED section, exit status), a loop inside the node never reads a partial
 // /etc/hosts, and bootstrap run again converges: it finishes the work, and the run after that
 // changes nothing.
-import { opencloud } from '../lab/proc.ts';
+import { opencloud } from '../../lab/proc.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEPS } from '../../src/bootstrap/steps/index.ts';
-import { commandArgv } from '../../src/bootstrap/quoting.ts';
-import { findMachineByAddress } from '../../src/bootstrap/juju/status.ts';
-import { DEFAULT_REBOOT_DELAY_SECONDS, REBOOT_DELAY_FILE, skipLabTests, startLab, type Lab, type LabHost } from '../lab/lab.ts';
-import { must } from '../lab/host-commands.ts';
-import { jujuWithEnv } from '../lab/juju-host.ts';
-import { prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab, type LabRun } from '../bootstrap/compute/compute-lab.ts';
+import { commandArgv } from '../../src/remote/quoting.ts';
+import { findMachineByAddress } from '../../src/remote/juju/status.ts';
+import { DEFAULT_REBOOT_DELAY_SECONDS, REBOOT_DELAY_FILE, skipLabTests, startLab, type Lab, type LabHost } from '../../lab/lab.ts';
+import { must } from '../../lab/host-commands.ts';
+import { jujuWithEnv } from '../../lab/juju-host.ts';
+import { prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab, type LabRun } from '../../lab/compute-lab.ts';
 import {
   killSshd,
   sessionWith,

@@ -7,13 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SshConnection } from '../../src/bootstrap/connection.ts';
-import { commandArgv, needsSudo } from '../../src/bootstrap/quoting.ts';
-import { Redactor } from '../../src/bootstrap/redact.ts';
-import { ATOMIC_WRITE_SCRIPT, MISSING_FILE_EXIT } from '../../src/bootstrap/remote-file.ts';
+import type { SshConnection } from '../../src/remote/connection.ts';
+import { commandArgv, needsSudo } from '../../src/remote/quoting.ts';
+import { Redactor } from '../../src/remote/redact.ts';
+import { ATOMIC_WRITE_SCRIPT, MISSING_FILE_EXIT } from '../../src/remote/remote-file.ts';
 import type { SessionProvider } from '../../src/bootstrap/runner.ts';
-import { RemoteHost, type RemoteHostOptions } from '../../src/bootstrap/session.ts';
-import type { BootstrapHost, Command, ExecOptions, ExecResult } from '../../src/bootstrap/step.ts';
+import { RemoteHost, type RemoteHostOptions } from '../../src/remote/session.ts';
+import type { ClusterHost, Command, ExecOptions, ExecResult } from '../../src/remote/host.ts';
 
 export const SHELLS = ['sh', 'bash'] as const;
 
@@ -55,7 +55,7 @@ export interface FakeWorld {
   /** What `printf %s "$HOME"` answers on every host (a hostile home directory is allowed). */
   readonly home: string;
   /** Hardware facts script output per compute node name. */
-  readonly facts: (host: BootstrapHost) => string;
+  readonly facts: (host: ClusterHost) => string;
 }
 
 /** The in-memory Juju environment and files, shared by every host of the run. */
@@ -130,7 +130,7 @@ class World {
   }
 
   /** The answer to one command (sudo prefix already removed). */
-  answer(host: BootstrapHost, argv: readonly string[], stdin: string | undefined): ExecResult {
+  answer(host: ClusterHost, argv: readonly string[], stdin: string | undefined): ExecResult {
     if (argv[0] === 'juju') return this.juju(argv.slice(1));
     if (argv[0] === 'sh' && argv[1] === '-c') {
       const script = argv[2]!;
@@ -171,7 +171,7 @@ class ParsingConnection {
   pending?: { intended: readonly string[]; step?: string };
 
   constructor(
-    readonly host: BootstrapHost,
+    readonly host: ClusterHost,
     private readonly world: World,
     private readonly record: (r: Recorded) => void,
   ) {}
@@ -215,7 +215,7 @@ class RecordingHost extends RemoteHost {
 }
 
 /** Sessions for runSteps over parsing connections; `recorded` collects every command. */
-export function recordingSessions(hosts: readonly BootstrapHost[], world: FakeWorld): { sessions: SessionProvider; recorded: Recorded[] } {
+export function recordingSessions(hosts: readonly ClusterHost[], world: FakeWorld): { sessions: SessionProvider; recorded: Recorded[] } {
   const recorded: Recorded[] = [];
   const w = new World(world);
   const conns = new Map(hosts.map((h) => [h.name, new ParsingConnection(h, w, (r) => recorded.push(r))]));

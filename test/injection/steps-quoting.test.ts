@@ -5,9 +5,9 @@
 // the hosts answer with a home directory full of shell syntax.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveCluster } from '../../src/bootstrap/cluster-hosts.ts';
+import { resolveCluster } from '../../src/remote/cluster-hosts.ts';
 import { runSteps } from '../../src/bootstrap/runner.ts';
-import type { BootstrapHost } from '../../src/bootstrap/step.ts';
+import type { ClusterHost } from '../../src/remote/host.ts';
 import { STEPS } from '../../src/bootstrap/steps/index.ts';
 import { parseInventory } from '../../src/inventory/load.ts';
 import { parseWithShell, recordingSessions, removeScratch, type Recorded } from './recording-host.ts';
@@ -65,7 +65,7 @@ function inventory(v: Values): string {
   ].join('\n');
 }
 
-const facts = (host: BootstrapHost) =>
+const facts = (host: ClusterHost) =>
   [
     '== cpu', '2', 'x86_64',
     '== memory', 'MemTotal:        2097152 kB',

@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { NodeSSH } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listNetns, pidsInNetns } from './cleanup.ts';
-import { startLab, skipLabTests, REBOOT_DELAY_FILE, DEFAULT_REBOOT_DELAY_SECONDS, type Lab, type LabHost } from './lab.ts';
-import { fingerprintOf } from './keys.ts';
-import { JUJU_STANDIN_MODULE } from './layout.ts';
-import { run } from './proc.ts';
+import { listNetns, pidsInNetns } from '../../lab/cleanup.ts';
+import { startLab, skipLabTests, REBOOT_DELAY_FILE, DEFAULT_REBOOT_DELAY_SECONDS, type Lab, type LabHost } from '../../lab/lab.ts';
+import { fingerprintOf } from '../../lab/keys.ts';
+import { JUJU_STANDIN_MODULE } from '../../lab/layout.ts';
+import { run } from '../../lab/proc.ts';
 
 /** OpenSSH client with the lab's config (operator key, the lab's known_hosts, strict checking). */
 function ssh(lab: Lab, args: string[]) {
@@ -202,7 +202,7 @@ describe.skipIf(skipLabTests())('network-namespace lab', () => {
   });
 
   it('installs the juju stand-in on the router only', async () => {
-    const juju = new URL('./juju/juju', import.meta.url);
+    const juju = new URL('../../lab/juju/juju', import.meta.url);
     if (!fs.existsSync(juju)) return;
     expect((await lab.router.exec('command -v juju && test -x /usr/local/bin/juju')).stdout).toBe('/usr/local/bin/juju\n');
     // The launcher runs the stand-in's own code, as is.
@@ -350,7 +350,7 @@ describe.skipIf(skipLabTests())('lab housekeeping', () => {
   });
 
   it('tears the lab down when the process gets SIGTERM', async () => {
-    const fixture = fileURLToPath(new URL('./fixtures/lab-until-signal.ts', import.meta.url));
+    const fixture = fileURLToPath(new URL('../../lab/fixtures/lab-until-signal.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
     const dir = await new Promise<string>((resolve, reject) => {
       child.stdout.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));

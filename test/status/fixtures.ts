@@ -1,11 +1,11 @@
 // A managed cluster as the status command sees it (inventory, stack outputs, hosts), the router's
 // iptables-save as the router step leaves it, and a Juju 1.25 status, for the unit tests.
-import { resolveCluster } from '../../src/bootstrap/cluster-hosts.ts';
-import type { StackOutputs } from '../../src/bootstrap/outputs.ts';
-import type { RouterInterfaces } from '../../src/bootstrap/router/interfaces.ts';
-import { jumpRule, type Ruleset } from '../../src/bootstrap/router/ruleset.ts';
-import { TABLES } from '../../src/bootstrap/router/ruleset-sync.ts';
-import type { BootstrapCluster } from '../../src/bootstrap/step.ts';
+import { resolveCluster } from '../../src/remote/cluster-hosts.ts';
+import type { StackOutputs } from '../../src/inventory/stack-outputs.ts';
+import type { RouterInterfaces } from '../../src/remote/router/interfaces.ts';
+import { jumpRule, type Ruleset } from '../../src/remote/router/ruleset.ts';
+import { TABLES } from '../../src/remote/router/ruleset-sync.ts';
+import type { ResolvedCluster } from '../../src/remote/host.ts';
 import { parseInventory } from '../../src/inventory/load.ts';
 
 export const MANAGED_INVENTORY = [
@@ -35,7 +35,7 @@ export const OUTPUTS: StackOutputs = {
 
 export const INTERFACES: RouterInterfaces = { public: 'eth0', management: 'eth1', publicFoundBy: 'public address' };
 
-export function managedCluster(): BootstrapCluster {
+export function managedCluster(): ResolvedCluster {
   const { model, diagnostics } = parseInventory(MANAGED_INVENTORY, 'lab.yaml');
   if (!model) throw new Error(diagnostics.map((d) => d.message).join('; '));
   return resolveCluster(model, OUTPUTS);

@@ -1,19 +1,19 @@
 // What counts as down: an unreachable host, a unit whose agent is not `started` (or whose workload
 // is in error), a forward whose rules are missing, a port that refuses or does not answer.
 import { describe, expect, it } from 'vitest';
-import { parseJujuStatus } from '../../src/bootstrap/juju/status.ts';
-import { commandLine } from '../../src/bootstrap/quoting.ts';
-import { desiredRuleset } from '../../src/bootstrap/steps/router.ts';
-import { parseSaved, TABLES } from '../../src/bootstrap/router/ruleset-sync.ts';
-import type { Table } from '../../src/bootstrap/router/ruleset.ts';
-import type { SavedTable } from '../../src/bootstrap/router/ruleset-sync.ts';
+import { parseJujuStatus } from '../../src/remote/juju/status.ts';
+import { commandLine } from '../../src/remote/quoting.ts';
+import { desiredRuleset } from '../../src/remote/router/desired-ruleset.ts';
+import { parseSaved, TABLES } from '../../src/remote/router/ruleset-sync.ts';
+import type { Table } from '../../src/remote/router/ruleset.ts';
+import type { SavedTable } from '../../src/remote/router/ruleset-sync.ts';
 import { allUp, type StatusCheck } from '../../src/status/check.ts';
 import { judgeProbe, probeCommand, PROBE_SECONDS } from '../../src/status/client-ports.ts';
 import { hostCheck } from '../../src/status/host-reachability.ts';
 import { jujuChecks, jujuFailedCheck } from '../../src/status/juju-units.ts';
 import { forwardChecks, type RouterFacts } from '../../src/status/router-forwards.ts';
 import { INTERFACES, iptablesSave, JUJU_STATUS, managedCluster } from './fixtures.ts';
-import { FakeSession } from '../bootstrap/compute/fake-session.ts';
+import { FakeSession } from '../remote/fake-session.ts';
 
 const brief = (checks: readonly StatusCheck[]) => checks.map((c) => `${c.host} | ${c.check} | ${c.state}`);
 

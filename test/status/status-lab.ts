@@ -9,10 +9,10 @@ import { join, resolve } from 'node:path';
 import { bootstrap } from '../../src/bootstrap/bootstrap.ts';
 import { STEPS } from '../../src/bootstrap/steps/index.ts';
 import { loadModel } from '../../src/inventory/load.ts';
-import type { Lab } from '../lab/lab.ts';
-import { listen, must } from '../lab/host-commands.ts';
-import { bootstrapJujuOn } from '../lab/juju-host.ts';
-import { writeManagedLabCluster } from '../lab/managed-cluster.ts';
+import type { Lab } from '../../lab/lab.ts';
+import { listen, must } from '../../lab/host-commands.ts';
+import { bootstrapJujuOn } from '../../lab/juju-host.ts';
+import { writeManagedLabCluster } from '../../lab/managed-cluster.ts';
 
 export const CLUSTER = 'statuslab';
 export const SERVICES = ['keystone', 'mysql', 'openstack-dashboard'] as const;

@@ -3,10 +3,10 @@
 // the last within seconds. The checks run in the order that breaks the least first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../../src/status/format-json.ts';
-import { startLab, skipLabTests, type Lab } from '../lab/lab.ts';
+import { startLab, skipLabTests, type Lab } from '../../lab/lab.ts';
 import { FORWARDS, prepareStatusLab, SERVICES, type StatusLab } from './status-lab.ts';
-import { must as sh } from '../lab/host-commands.ts';
-import { jujuWithEnv, jujuWithoutEnv } from '../lab/juju-host.ts';
+import { must as sh } from '../../lab/host-commands.ts';
+import { jujuWithEnv, jujuWithoutEnv } from '../../lab/juju-host.ts';
 
 type Line = { section: string; host: string; check: string; state: string; detail: string };
 const linesOf = (json: StatusJson): Line[] => json.sections.flatMap((s) => s.checks.map((c) => ({ section: s.name, ...c })));

@@ -2,7 +2,7 @@
 // step 4): python-yaml installed (Juju's charm helpers need it), /var/lib/nova created, and the
 // kernel settings GRE tunnelling needs in one sysctl.d file, applied at once. The node reboots
 // only when the system asks for it (/var/run/reboot-required).
-import { computePackages, missingPackages } from '../facts/packages.ts';
+import { computePackages, missingPackages } from '../../remote/facts/packages.ts';
 import type { Step, StepContext } from '../step.ts';
 
 export const NOVA_STATE_DIR = '/var/lib/nova';

@@ -5,10 +5,11 @@
 // bounded wait until every unit has started. Runs on the Juju host, after juju-preinstall (Juju
 // bootstrapped, its key on every VM) and router (the VMs reach the Internet through it).
 import { CHARM_CONFIG, CHARM_SETTINGS, CONTROLLER_RELATIONS, JUJU_WAIT, SUBORDINATE_CHARMS, type Relation } from '../../inventory/reference.ts';
-import { JujuClient } from '../juju/client.ts';
-import { allUnits, findMachineByAddress, hasRelation, type JujuStatus, type JujuUnit } from '../juju/status.ts';
-import { isManaged, managedController, serviceVmAddress } from '../router/controller-addresses.ts';
-import type { BootstrapCluster, Step } from '../step.ts';
+import { JujuClient } from '../../remote/juju/client.ts';
+import { allUnits, findMachineByAddress, hasRelation, type JujuStatus, type JujuUnit } from '../../remote/juju/status.ts';
+import { isManaged, managedController, serviceVmAddress } from '../../remote/router/controller-addresses.ts';
+import type { Step } from '../step.ts';
+import type { ResolvedCluster } from '../../remote/host.ts';
 
 /** One charm on one service VM. */
 export interface Placement {
@@ -18,19 +19,19 @@ export interface Placement {
 }
 
 /** Every charm of the reference table on its VM (the Juju VM itself runs none). */
-export function placements(cluster: BootstrapCluster): Placement[] {
+export function placements(cluster: ResolvedCluster): Placement[] {
   return managedController(cluster)
     .serviceVms.filter((vm) => !vm.isRouter)
     .flatMap((vm) => vm.charms.map((charm) => ({ vm: vm.name, address: serviceVmAddress(cluster, vm.name), charm })));
 }
 
 /** Services this step owns: the placed charms and the subordinates. */
-export function controllerServices(cluster: BootstrapCluster): string[] {
+export function controllerServices(cluster: ResolvedCluster): string[] {
   return [...new Set([...placements(cluster).map((p) => p.charm), ...SUBORDINATE_CHARMS])];
 }
 
 /** The settings of CHARM_SETTINGS for the services this step deploys, per service. */
-export function controllerSettings(cluster: BootstrapCluster): Map<string, Record<string, string>> {
+export function controllerSettings(cluster: ResolvedCluster): Map<string, Record<string, string>> {
   const services = new Set(controllerServices(cluster));
   const out = new Map<string, Record<string, string>>();
   for (const s of CHARM_SETTINGS) {
@@ -56,7 +57,7 @@ function unitsOf(status: JujuStatus, services: ReadonlySet<string>): JujuUnit[] 
   return allUnits(status).filter((u) => services.has(u.service));
 }
 
-async function planFrom(cluster: BootstrapCluster, juju: JujuClient, status: JujuStatus): Promise<ServicesPlan> {
+async function planFrom(cluster: ResolvedCluster, juju: JujuClient, status: JujuStatus): Promise<ServicesPlan> {
   const all = placements(cluster);
   const machines = [...new Map(all.filter((p) => !findMachineByAddress(status, p.address)).map((p) => [p.address, p])).values()];
   const deploy = all.filter((p) => !status.services[p.charm]);

@@ -1,7 +1,7 @@
 // `hosts`: the controller's names in /etc/hosts on every compute node (the guide's step 2), as a
 // block between `# BEGIN opencloud <cluster>` and `# END opencloud <cluster>`. Only that block is
 // ever replaced; every other line stays as it was. The file is replaced atomically.
-import { controllerHostsBlock } from '../cluster-hosts.ts';
+import { controllerHostsBlock } from '../../remote/cluster-hosts.ts';
 import type { Step } from '../step.ts';
 
 export const HOSTS_FILE = '/etc/hosts';

@@ -33,7 +33,3 @@ export const STEPS: readonly AnyStep[] = [
   after(novaComputeStep, 'controller-services'),
   computeConfigStep,
 ];
-
-export function findStep(id: string): AnyStep | undefined {
-  return STEPS.find((s) => s.id === id);
-}

@@ -2,11 +2,12 @@
 // guide's order: Juju logs in to the node for `add-machine`, so this comes before any Juju step.
 // The key is only read on the Juju host, never generated here (juju-preinstall creates it on a
 // managed controller; an existing controller's Juju user must already have one).
-import { jujuHost } from '../juju/juju-host.ts';
-import { sharedReads } from '../juju/shared-reads.ts';
-import { homeDirectory } from '../juju/ssh-key.ts';
-import { missingKeys, parsePublicKeys, withKeys, type PublicKey } from '../facts/authorized-keys.ts';
-import type { HostSession, Step, StepContext } from '../step.ts';
+import { jujuHost } from '../../remote/juju/juju-host.ts';
+import { sharedReads } from '../../remote/juju/shared-reads.ts';
+import { homeDirectory } from '../../remote/juju/ssh-key.ts';
+import { missingKeys, parsePublicKeys, withKeys, type PublicKey } from '../../remote/facts/authorized-keys.ts';
+import type { Step, StepContext } from '../step.ts';
+import type { HostSession } from '../../remote/host.ts';
 
 /** Public keys the Juju host's user logs in with: OpenSSH's defaults, then Juju 1.x's own. */
 export const JUJU_HOST_KEY_FILES = ['.ssh/id_ed25519.pub', '.ssh/id_rsa.pub', '.ssh/id_ecdsa.pub', '.juju/ssh/juju_id_rsa.pub'] as const;

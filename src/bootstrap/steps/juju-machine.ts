@@ -1,8 +1,8 @@
 // `juju-machine`: the compute node as a machine of the Juju environment, as the guide does it: on
 // the Juju host, check that it can log in to the node, then `juju add-machine ssh:USER@IP`.
 // A machine Juju already has at the node's address is taken as is.
-import { jujuClient } from '../juju/juju-host.ts';
-import { findMachineByAddress } from '../juju/status.ts';
+import { jujuClient } from '../../remote/juju/juju-host.ts';
+import { findMachineByAddress } from '../../remote/juju/status.ts';
 import type { Step, StepContext } from '../step.ts';
 
 /** The node this step runs on, as Juju reaches it. */

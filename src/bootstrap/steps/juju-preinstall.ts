@@ -2,11 +2,12 @@
 // Juju's SSH key (generated once) authorized on every service VM (and on itself, which the manual
 // provider bootstraps over SSH too), a manual-provider environment, and `juju bootstrap` unless
 // Juju already runs. Juju runs as the SSH user, without sudo, as the original scripts did.
-import { JujuClient } from '../juju/client.ts';
-import { JUJU_SSH_KEY, homeDirectory, publicKeyIdentity, readJujuPublicKey } from '../juju/ssh-key.ts';
-import { isManaged, routerManagementAddress } from '../router/controller-addresses.ts';
-import { JUJU_PACKAGES, installPackages, missingPackages } from '../router/packages.ts';
-import type { BootstrapCluster, HostSession, Step, StepContext } from '../step.ts';
+import { JujuClient } from '../../remote/juju/client.ts';
+import { JUJU_SSH_KEY, homeDirectory, publicKeyIdentity, readJujuPublicKey } from '../../remote/juju/ssh-key.ts';
+import { isManaged, routerManagementAddress } from '../../remote/router/controller-addresses.ts';
+import { JUJU_PACKAGES, installPackages, missingPackages } from '../../remote/router/packages.ts';
+import type { Step, StepContext } from '../step.ts';
+import type { ResolvedCluster, HostSession } from '../../remote/host.ts';
 
 /** Bootstrapping installs jujud on the VM; generous, yet bounded. */
 const BOOTSTRAP_TIMEOUT_MS = 30 * 60_000;
@@ -14,7 +15,7 @@ const BOOTSTRAP_TIMEOUT_MS = 30 * 60_000;
 export const ENVIRONMENTS_FILE = '.juju/environments.yaml';
 
 /** The manual-provider environment, named after the cluster. Every value is validated by the schema. */
-export function environmentsYaml(cluster: BootstrapCluster): string {
+export function environmentsYaml(cluster: ResolvedCluster): string {
   const m = cluster.model;
   return [
     '# Written by opencloud-provisioner (step juju-preinstall); a bootstrap run rewrites it.',

@@ -6,10 +6,10 @@
 // first node that finds them missing. An "already exists" answer (another process got there
 // first) counts as success.
 import { CHARM_CONFIG, CHARM_SETTINGS, COMPUTE_RELATIONS } from '../../inventory/reference.ts';
-import { jujuClient } from '../juju/juju-host.ts';
+import { jujuClient } from '../../remote/juju/juju-host.ts';
 import { oncePerRun } from '../once-per-run.ts';
-import { findMachineByAddress, hasRelation, unitFailed, unitOnMachine, type JujuStatus } from '../juju/status.ts';
-import type { JujuClient } from '../juju/client.ts';
+import { findMachineByAddress, hasRelation, unitFailed, unitOnMachine, type JujuStatus } from '../../remote/juju/status.ts';
+import type { JujuClient } from '../../remote/juju/client.ts';
 import type { Step } from '../step.ts';
 
 export const NOVA_COMPUTE = 'nova-compute';

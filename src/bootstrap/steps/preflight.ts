@@ -1,8 +1,8 @@
 // `preflight`: a compute node's real hardware against the minimums and its declared hardware
 // (the guide's physical server prerequisites). Only reads; a node that falls short fails with
 // every reason at once, so nothing is built on a server that cannot carry it.
-import { readHardwareFacts } from '../facts/hardware.ts';
-import { formatPreflightTable, judgeNode } from '../facts/preflight-check.ts';
+import { readHardwareFacts } from '../../remote/facts/hardware.ts';
+import { formatPreflightTable, judgeNode } from '../../remote/facts/preflight-check.ts';
 import type { Step } from '../step.ts';
 
 export class PreflightError extends Error {

@@ -6,32 +6,17 @@
 //
 // Not persisted across a reboot of the router: a bootstrap run restores the ruleset (check finds
 // the chains missing). Installing iptables-persistent would save every table, other tools' too.
-import { isManaged, managedController, serviceVmAddress } from '../router/controller-addresses.ts';
-import type { RouterInterfaces } from '../router/interfaces.ts';
-import { ROUTER_PACKAGES, installPackages, missingPackages } from '../router/packages.ts';
-import { buildRuleset, type Ruleset } from '../router/ruleset.ts';
-import { compareRuleset, restoreInput } from '../router/ruleset-sync.ts';
-import { readRouterInterfaces, readSavedTables } from '../router/router-facts.ts';
-import type { BootstrapCluster, Step } from '../step.ts';
+import { isManaged } from '../../remote/router/controller-addresses.ts';
+import { desiredRuleset } from '../../remote/router/desired-ruleset.ts';
+import type { RouterInterfaces } from '../../remote/router/interfaces.ts';
+import { ROUTER_PACKAGES, installPackages, missingPackages } from '../../remote/router/packages.ts';
+import { compareRuleset, restoreInput } from '../../remote/router/ruleset-sync.ts';
+import { readRouterInterfaces, readSavedTables } from '../../remote/router/router-facts.ts';
+import type { Step } from '../step.ts';
 
 export const SYSCTL_FILE = '/etc/sysctl.d/60-opencloud-router.conf';
 export const SYSCTL_CONTENT =
   '# opencloud-provisioner (step router): the Juju/router VM routes between the public and the management network.\nnet.ipv4.ip_forward = 1\n';
-
-/** The ruleset this cluster's router must have, given its interfaces. */
-export function desiredRuleset(cluster: BootstrapCluster, interfaces: RouterInterfaces): Ruleset {
-  const c = managedController(cluster);
-  return buildRuleset({
-    publicInterface: interfaces.public,
-    managementInterface: interfaces.management,
-    managementCidr: c.managementCidr,
-    forwards: c.forwards.map((f) => ({ port: f.port, vmIp: serviceVmAddress(cluster, f.vm), vmPort: f.vmPort })),
-    computePorts: c.computePorts.map((p) => ({ protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}), vmIp: serviceVmAddress(cluster, p.vm) })),
-    computeNodeIps: cluster.model.computeNodes.map((n) => n.publicIp),
-    clientCidrs: c.clientCidrs,
-    allowAnyClient: c.allowAnyClient,
-  });
-}
 
 interface RouterPlan {
   readonly packages: readonly string[];

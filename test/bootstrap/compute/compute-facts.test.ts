@@ -1,10 +1,10 @@
 // The small pure parts of juju-key and compute-config: authorized_keys merging, the package list
 // by series, the sysctl file, and the dpkg check's parsing.
 import { describe, expect, it } from 'vitest';
-import { missingKeys, parsePublicKeys, withKeys } from '../../../src/bootstrap/facts/authorized-keys.ts';
-import { computePackages, missingPackages } from '../../../src/bootstrap/facts/packages.ts';
+import { missingKeys, parsePublicKeys, withKeys } from '../../../src/remote/facts/authorized-keys.ts';
+import { computePackages, missingPackages } from '../../../src/remote/facts/packages.ts';
 import { GRE_SYSCTLS, sysctlFileContent } from '../../../src/bootstrap/steps/compute-config.ts';
-import { FakeSession, ok } from './fake-session.ts';
+import { FakeSession, ok } from '../../remote/fake-session.ts';
 
 const JUJU_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJujuJujuJujuJujuJujuJujuJujuJujuJujuJujuJuju root@juju';
 const OPERATOR = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperatorOperatorOperatorOperatorOperatorOp operator';

@@ -2,16 +2,16 @@
 // the Juju host (Juju stand-in), compute-1..5 are the nodes. The tests run in order on one lab:
 // a fresh join, a run that changes nothing, a node added, a reboot, two interrupted runs that
 // converge, and preflight refusing nodes below the guide's minimums (through the CLI).
-import { opencloud } from '../../lab/proc.ts';
+import { opencloud } from '../../../lab/proc.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasRelation, unitOnMachine, findMachineByAddress } from '../../../src/bootstrap/juju/status.ts';
+import { hasRelation, unitOnMachine, findMachineByAddress } from '../../../src/remote/juju/status.ts';
 import { STEPS } from '../../../src/bootstrap/steps/index.ts';
 import { GRE_SYSCTLS, SYSCTL_FILE, sysctlFileContent } from '../../../src/bootstrap/steps/compute-config.ts';
 import type { AnyStep, Step } from '../../../src/bootstrap/step.ts';
 import { COMPUTE_RELATIONS } from '../../../src/inventory/reference.ts';
-import { skipLabTests, startLab, type Lab, type LabHost } from '../../lab/lab.ts';
-import { jujuWithEnv, jujuWithoutEnv } from '../../lab/juju-host.ts';
-import { CLUSTER, prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab } from './compute-lab.ts';
+import { skipLabTests, startLab, type Lab, type LabHost } from '../../../lab/lab.ts';
+import { jujuWithEnv, jujuWithoutEnv } from '../../../lab/juju-host.ts';
+import { CLUSTER, prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab } from '../../../lab/compute-lab.ts';
 
 const COMPUTE_STEPS = ['preflight', 'hosts', 'juju-key', 'juju-machine', 'nova-compute', 'compute-config'];
 

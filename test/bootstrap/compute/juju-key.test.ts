@@ -2,9 +2,10 @@
 // has no key (it never generates one).
 import { describe, expect, it } from 'vitest';
 import { jujuKeyStep } from '../../../src/bootstrap/steps/juju-key.ts';
-import type { BootstrapCluster, HostSession, StepContext } from '../../../src/bootstrap/step.ts';
+import type { StepContext } from '../../../src/bootstrap/step.ts';
+import type { ResolvedCluster, HostSession } from '../../../src/remote/host.ts';
 import type { ClusterModel } from '../../../src/inventory/model.ts';
-import { FakeSession, ok } from './fake-session.ts';
+import { FakeSession, ok } from '../../remote/fake-session.ts';
 
 const JUJU_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJujuJujuJujuJujuJujuJujuJujuJujuJujuJujuJuju root@juju';
 const node = { name: 'compute-1', roles: ['compute'] as const, address: '198.51.100.11', port: 22, user: 'ubuntu' };
@@ -17,7 +18,7 @@ function context(jujuKeysOutput: string, authorized: string | null): { ctx: Step
   const cluster = {
     model: { controller: { kind: 'existing', jujuHost: '198.51.100.2' } } as unknown as ClusterModel,
     hosts: [jujuHost, node],
-  } as BootstrapCluster;
+  } as ResolvedCluster;
   const ctx: StepContext = {
     cluster,
     host: nodeSession,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { resolveCluster } from '../../../src/bootstrap/cluster-hosts.ts';
+import { resolveCluster } from '../../../src/remote/cluster-hosts.ts';
 import { planUnits } from '../../../src/bootstrap/plan.ts';
-import { findRouterInterfaces, parseAddresses, parseDefaultRouteDevice } from '../../../src/bootstrap/router/interfaces.ts';
-import type { StackOutputs } from '../../../src/bootstrap/outputs.ts';
+import { findRouterInterfaces, parseAddresses, parseDefaultRouteDevice } from '../../../src/remote/router/interfaces.ts';
+import type { StackOutputs } from '../../../src/inventory/stack-outputs.ts';
 import { STEPS } from '../../../src/bootstrap/steps/index.ts';
 import { environmentsYaml, withAuthorizedKey } from '../../../src/bootstrap/steps/juju-preinstall.ts';
 import { controllerSettings, placements } from '../../../src/bootstrap/steps/controller-services.ts';
-import { desiredRuleset } from '../../../src/bootstrap/steps/router.ts';
-import { publicKeyIdentity } from '../../../src/bootstrap/juju/ssh-key.ts';
+import { desiredRuleset } from '../../../src/remote/router/desired-ruleset.ts';
+import { publicKeyIdentity } from '../../../src/remote/juju/ssh-key.ts';
 import { clientDnatCommand } from '../../../src/client/dnat-rule.ts';
 import { renderOpenrc, shellWord } from '../../../src/client/openrc.ts';
 import { loadModel } from '../../../src/inventory/load.ts';

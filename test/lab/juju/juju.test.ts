@@ -1,4 +1,4 @@
-// Tests for the Juju 1.25 stand-in (test/lab/juju/juju): it is run as a subprocess with a
+// Tests for the Juju 1.25 stand-in (lab/juju/juju): it is run as a subprocess with a
 // temporary JUJU_HOME, against a real OpenSSH sshd started here on loopback addresses.
 // Only 127.0.0.0/8 is ever contacted.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'juju');
+const SCRIPT = fileURLToPath(new URL('../../../lab/juju/juju', import.meta.url));
 const SSHD = '/usr/sbin/sshd';
 const USER = userInfo().username;
 // sshd listens on several loopback addresses so that each "node" has its own address.

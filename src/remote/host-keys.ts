@@ -1,0 +1,102 @@
+// Host key policy: every host's key is verified, against the compute node's pinned fingerprint or
+// the known_hosts file. An unknown key stops the host with its fingerprint and how to pin it, unless
+// the operator asked to record new keys (reported, never silent). A changed key is always refused.
+import { fingerprint, keyTypeOf, knownHostsName, type KnownHosts } from './known-hosts.ts';
+import type { ClusterHost } from './host.ts';
+
+export class HostKeyError extends Error {
+  constructor(
+    readonly host: string,
+    readonly kind: 'unknown' | 'changed' | 'revoked',
+    message: string,
+    readonly fingerprint: string,
+  ) {
+    super(message);
+    this.name = 'HostKeyError';
+  }
+}
+
+export interface HostKeyPolicyOptions {
+  readonly knownHosts: KnownHosts;
+  /** Record keys of hosts not yet in knownHostsFile (trust on first use). */
+  readonly acceptNew: boolean;
+  /** Told about every key recorded. */
+  readonly onRecorded?: (host: ClusterHost, fingerprint: string, line: string) => void;
+}
+
+export type HostKeyDecision = { readonly ok: true; readonly fingerprint: string } | { readonly ok: false; readonly error: HostKeyError };
+
+export class HostKeyPolicy {
+  constructor(private readonly opts: HostKeyPolicyOptions) {}
+
+  get knownHostsFile(): string {
+    return this.opts.knownHosts.file;
+  }
+
+  /** Key types already known for a host: SSH negotiates those first, as OpenSSH does. */
+  preferredKeyTypes(host: ClusterHost): string[] {
+    return host.hostKey ? [] : this.opts.knownHosts.keyTypesFor(knownHostsName(host.address, host.port));
+  }
+
+  /**
+   * Decides on the key a host presented. `seen` is the key this run saw before (after a reboot the
+   * host must present the very same key).
+   */
+  decide(host: ClusterHost, keyBlob: Buffer, seen?: string): HostKeyDecision {
+    const fp = fingerprint(keyBlob);
+    const type = keyTypeOf(keyBlob);
+    const name = knownHostsName(host.address, host.port);
+    const where = `${host.name} (${name}${host.via ? ` via ${host.via}` : ''})`;
+    if (seen && seen !== fp) {
+      return refuse(host, 'changed', `host key of ${where} changed during this run: it was ${seen}, now ${type} ${fp}; refusing to connect`, fp);
+    }
+    if (host.hostKey) {
+      if (host.hostKey === fp) return { ok: true, fingerprint: fp };
+      return refuse(
+        host,
+        'changed',
+        `host key of ${where} does not match the pinned hostKey: expected ${host.hostKey}, got ${type} ${fp}. ` +
+          'Refusing to connect: someone may be intercepting the connection, or the host was reinstalled ' +
+          '(then verify the new key out of band and update computeNodes[].hostKey).',
+        fp,
+      );
+    }
+    const verdict = this.opts.knownHosts.verify(name, keyBlob);
+    switch (verdict.kind) {
+      case 'match':
+        return { ok: true, fingerprint: fp };
+      case 'revoked':
+        return refuse(host, 'revoked', `host key of ${where} (${type} ${fp}) is marked @revoked in ${this.knownHostsFile}:${verdict.line}; refusing to connect`, fp);
+      case 'changed':
+        return refuse(
+          host,
+          'changed',
+          `HOST KEY CHANGED for ${where}: ${this.knownHostsFile} line ${verdict.lines.join(', ')} expects ${verdict.expected.join(' or ')}, ` +
+            `the host presented ${type} ${fp}. Refusing to connect: someone may be intercepting the connection, or the host was ` +
+            `reinstalled (then verify the new key out of band and remove the old entry: ssh-keygen -R '${name}' -f ${this.knownHostsFile}).`,
+          fp,
+        );
+      case 'unknown': {
+        if (this.opts.acceptNew) {
+          const line = this.opts.knownHosts.add(name, keyBlob);
+          this.opts.onRecorded?.(host, fp, line);
+          return { ok: true, fingerprint: fp };
+        }
+        const pin = host.computeNode
+          ? `pin it in the inventory (computeNodes: - name: ${host.name} hostKey: "${fp}"), or `
+          : '';
+        return refuse(
+          host,
+          'unknown',
+          `host key of ${where} is not known: ${type} ${fp}. Compare it with \`ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-|-.*$/g, '')}_key.pub\` ` +
+            `on the host, then ${pin}add it to ${this.knownHostsFile}, or re-run with --accept-new-host-keys to record it there.`,
+          fp,
+        );
+      }
+    }
+  }
+}
+
+function refuse(host: ClusterHost, kind: HostKeyError['kind'], message: string, fp: string): HostKeyDecision {
+  return { ok: false, error: new HostKeyError(host.name, kind, message, fp) };
+}

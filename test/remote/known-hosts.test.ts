@@ -1,0 +1,125 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HostKeyPolicy } from '../../src/remote/host-keys.ts';
+import { fingerprint, hostMatches, KnownHosts, keyTypeOf, knownHostsName } from '../../src/remote/known-hosts.ts';
+import type { ClusterHost } from '../../src/remote/host.ts';
+
+/** A fake ed25519 key blob: string "ssh-ed25519" then 32 bytes. */
+function blob(seed: number, type = 'ssh-ed25519'): Buffer {
+  const t = Buffer.from(type);
+  const key = Buffer.alloc(32, seed);
+  const b = Buffer.alloc(4 + t.length + 4 + key.length);
+  b.writeUInt32BE(t.length, 0);
+  t.copy(b, 4);
+  b.writeUInt32BE(key.length, 4 + t.length);
+  key.copy(b, 8 + t.length);
+  return b;
+}
+const line = (names: string, k: Buffer) => `${names} ${keyTypeOf(k)} ${k.toString('base64')}`;
+const hashed = (name: string) => {
+  const salt = randomBytes(20);
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+};
+const host = (over: Partial<ClusterHost> = {}): ClusterHost => ({ name: 'compute-1', roles: ['compute'], address: '198.51.100.11', port: 22, user: 'root', ...over });
+
+describe('known_hosts', () => {
+  it('fingerprints like ssh-keygen -lf (SHA256, unpadded base64) and reads the key type', () => {
+    const k = blob(1);
+    expect(fingerprint(k)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(keyTypeOf(k)).toBe('ssh-ed25519');
+  });
+
+  it('names non-22 ports [host]:port', () => {
+    expect(knownHostsName('10.0.0.1', 22)).toBe('10.0.0.1');
+    expect(knownHostsName('10.0.0.1', 2222)).toBe('[10.0.0.1]:2222');
+  });
+
+  it('matches plain, comma lists, wildcards, negations and hashed names', () => {
+    expect(hostMatches('a,198.51.100.11', '198.51.100.11')).toBe(true);
+    expect(hostMatches('198.51.100.*', '198.51.100.11')).toBe(true);
+    expect(hostMatches('198.51.100.*,!198.51.100.11', '198.51.100.11')).toBe(false);
+    expect(hostMatches('198.51.100.1?', '198.51.100.11')).toBe(true);
+    expect(hostMatches('198.51.100.1', '198.51.100.11')).toBe(false);
+    expect(hostMatches(hashed('198.51.100.11'), '198.51.100.11')).toBe(true);
+    expect(hostMatches(hashed('198.51.100.12'), '198.51.100.11')).toBe(false);
+    expect(hostMatches(hashed('[198.51.100.11]:2222'), '[198.51.100.11]:2222')).toBe(true);
+    expect(hostMatches('[198.51.100.11]:2222', '198.51.100.11')).toBe(false);
+  });
+
+  it('tells match, unknown, changed and revoked apart', () => {
+    const k1 = blob(1);
+    const k2 = blob(2);
+    const rsa = blob(3, 'ssh-rsa');
+    const kh = new KnownHosts('/nonexistent', [
+      '# comment',
+      line('198.51.100.11', k1),
+      line(hashed('198.51.100.12'), k1),
+      line('198.51.100.13', rsa),
+      `@revoked * ${keyTypeOf(k2)} ${blob(9).toString('base64')}`,
+      'garbage',
+    ].join('\n'));
+    expect(kh.verify('198.51.100.11', k1).kind).toBe('match');
+    expect(kh.verify('198.51.100.12', k1).kind).toBe('match');
+    expect(kh.verify('198.51.100.11', k2)).toMatchObject({ kind: 'changed', expected: [fingerprint(k1)], lines: [2] });
+    expect(kh.verify('198.51.100.12', k2).kind).toBe('changed');
+    expect(kh.verify('198.51.100.99', k1)).toEqual({ kind: 'unknown', otherTypes: [] });
+    expect(kh.verify('198.51.100.13', k1)).toEqual({ kind: 'unknown', otherTypes: ['ssh-rsa'] });
+    expect(kh.verify('198.51.100.11', blob(9)).kind).toBe('revoked');
+    expect(kh.keyTypesFor('198.51.100.13')).toEqual(['ssh-rsa']);
+  });
+
+  it('records new keys on a line of their own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-'));
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, line('198.51.100.11', blob(1))); // no final newline
+    const kh = new KnownHosts(file);
+    kh.add('[198.51.100.12]:2222', blob(2));
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\n')).toEqual([line('198.51.100.11', blob(1)), line('[198.51.100.12]:2222', blob(2)), '']);
+    expect(new KnownHosts(file).verify('[198.51.100.12]:2222', blob(2)).kind).toBe('match');
+  });
+});
+
+describe('host key policy', () => {
+  const k1 = blob(1);
+  const k2 = blob(2);
+  it('refuses an unknown key with its fingerprint and how to pin it', () => {
+    const p = new HostKeyPolicy({ knownHosts: new KnownHosts('/x/known_hosts', ''), acceptNew: false });
+    const d = p.decide(host({ computeNode: { name: 'compute-1' } as never }), k1);
+    expect(d.ok).toBe(false);
+    if (d.ok) return;
+    expect(d.error.kind).toBe('unknown');
+    expect(d.error.message).toContain(fingerprint(k1));
+    expect(d.error.message).toContain(`hostKey: "${fingerprint(k1)}"`);
+    expect(d.error.message).toContain('--accept-new-host-keys');
+  });
+
+  it('records an unknown key when asked, and reports it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-'));
+    const recorded: string[] = [];
+    const p = new HostKeyPolicy({ knownHosts: new KnownHosts(join(dir, 'kh')), acceptNew: true, onRecorded: (_h, fp) => recorded.push(fp) });
+    expect(p.decide(host({ address: '192.168.100.40', via: 'router' }), k1)).toEqual({ ok: true, fingerprint: fingerprint(k1) });
+    expect(recorded).toEqual([fingerprint(k1)]);
+    expect(readFileSync(join(dir, 'kh'), 'utf8')).toBe(`${line('192.168.100.40', k1)}\n`);
+  });
+
+  it('refuses a changed key even when accepting new ones', () => {
+    const p = new HostKeyPolicy({ knownHosts: new KnownHosts('/x', line('198.51.100.11', k1)), acceptNew: true });
+    const d = p.decide(host(), k2);
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.error.message).toMatch(/HOST KEY CHANGED.*ssh-keygen -R/);
+  });
+
+  it('checks a pinned fingerprint before known_hosts, and a key seen earlier in the run', () => {
+    const p = new HostKeyPolicy({ knownHosts: new KnownHosts('/x', ''), acceptNew: false });
+    expect(p.decide(host({ hostKey: fingerprint(k1) }), k1).ok).toBe(true);
+    const bad = p.decide(host({ hostKey: fingerprint(k1) }), k2);
+    expect(!bad.ok && bad.error.message).toMatch(/does not match the pinned hostKey/);
+    const p2 = new HostKeyPolicy({ knownHosts: new KnownHosts('/x', line('198.51.100.11', k2)), acceptNew: false });
+    const after = p2.decide(host(), k2, fingerprint(k1));
+    expect(!after.ok && after.error.message).toMatch(/changed during this run/);
+  });
+});

@@ -1,0 +1,166 @@
+// Quoting, redaction, remote file scripts (run for real with a local sh) and the hosts block.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { commandArgv, commandLine, quoteArgv } from '../../src/remote/quoting.ts';
+import { Redactor, REDACTED } from '../../src/remote/redact.ts';
+import { atomicWriteCommand, isMissing, parseStat, readFileCommand, statCommand } from '../../src/remote/remote-file.ts';
+import { HostsFileError, renderHostsBlock, replaceHostsBlock } from '../../src/bootstrap/steps/hosts.ts';
+import { parseStackOutputs, OutputsFileError } from '../../src/inventory/stack-outputs.ts';
+import type { Command } from '../../src/remote/host.ts';
+
+/** Runs a command line the way sshd does: `sh -c LINE`. */
+function sh(command: Command, stdin = '', user = 'root') {
+  const r = spawnSync('sh', ['-c', commandLine(command, { user })], { input: stdin, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('quoting', () => {
+  it('passes any argument through the remote shell unchanged', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary-ascii', minLength: 0, maxLength: 20 }).filter((s) => !s.includes('\0')), { minLength: 1, maxLength: 5 }), (args) => {
+        const out = execFileSync('sh', ['-c', quoteArgv(['printf', '%s\\0', ...args])], { encoding: 'utf8' });
+        expect(out.split('\0').slice(0, -1)).toEqual(args);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('neutralizes shell syntax in inventory values', () => {
+    const evil = 'x; touch /tmp/pwned-$(id -u) `id` && echo $HOME | cat';
+    expect(sh(['echo', evil]).stdout).toBe(`${evil}\n`);
+    expect(sh({ script: 'printf "%s|%s" "$1" "$2"', args: [evil, "it's"] }).stdout).toBe(`${evil}|it's`);
+  });
+
+  it('uses sudo -n for root commands of other users only', () => {
+    expect(commandLine(['cat', '/etc/shadow'], { sudo: true, user: 'ubuntu' })).toBe('sudo -n -- cat /etc/shadow');
+    expect(commandLine(['cat', '/etc/shadow'], { sudo: true, user: 'root' })).toBe('cat /etc/shadow');
+    expect(commandLine(['id'], { sudo: false, user: 'ubuntu' })).toBe('id');
+    expect(commandArgv({ script: 'echo "$1"', args: ['a b'] })).toEqual(['sh', '-c', 'echo "$1"', 'sh', 'a b']);
+  });
+});
+
+describe('redaction', () => {
+  it('hides registered secrets, password assignments and private keys', () => {
+    const r = new Redactor();
+    r.add('s3cr3t-token-value');
+    expect(r.redact('curl -H s3cr3t-token-value')).toBe(`curl -H ${REDACTED}`);
+    expect(r.redact('export OS_PASSWORD=hunter22 OS_USERNAME=admin')).toBe(`export OS_PASSWORD=${REDACTED} OS_USERNAME=admin`);
+    expect(r.redact('admin-password=abc123 x')).toBe(`admin-password=${REDACTED} x`);
+    expect(r.redact('juju set keystone admin_password="p@ss w"')).toContain(REDACTED);
+    expect(r.redact('{"password": "p"}')).not.toContain('"p"');
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
+    expect(r.redact(`before\n${key}after`)).toBe(`before\n-----BEGIN OPENSSH PRIVATE KEY-----${REDACTED}-----END OPENSSH PRIVATE KEY-----\nafter`);
+    expect(r.redact('-----BEGIN RSA PRIVATE KEY-----\ntruncated')).not.toContain('truncated');
+    expect(r.redact('plain text')).toBe('plain text');
+  });
+});
+
+describe('remote files (scripts run with the local sh)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'remote-file-'));
+
+  it('tells a missing file from an empty one', () => {
+    writeFileSync(join(dir, 'empty'), '');
+    const empty = sh(readFileCommand(join(dir, 'empty')));
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toBe('');
+    const missing = sh(readFileCommand(join(dir, 'missing')));
+    expect(isMissing(missing)).toBe(true);
+    expect(isMissing(sh(statCommand(join(dir, 'missing'))))).toBe(true);
+    expect(isMissing({ code: 1, stderr: 'cat: permission denied' })).toBe(false);
+  });
+
+  it('replaces a file by rename, keeping its mode; creates new files with the given mode', () => {
+    const target = join(dir, 'hosts with space');
+    writeFileSync(target, 'old\n');
+    chmodSync(target, 0o640);
+    const inode = statSync(target).ino;
+    const r = sh(atomicWriteCommand(target, 0o600, ''), 'new content\nline "2" $HOME\n');
+    expect(r).toMatchObject({ code: 0 });
+    expect(readFileSync(target, 'utf8')).toBe('new content\nline "2" $HOME\n');
+    expect(statSync(target).ino).not.toBe(inode);
+    expect(statSync(target).mode & 0o7777).toBe(0o640);
+    const st = parseStat(sh(statCommand(target)).stdout);
+    expect(st.mode).toBe(0o640);
+    expect(st.inode).toBe(statSync(target).ino);
+
+    const fresh = join(dir, 'fresh');
+    expect(sh(atomicWriteCommand(fresh, 0o604, ''), 'x').code).toBe(0);
+    expect(statSync(fresh).mode & 0o7777).toBe(0o604);
+    expect(spawnSync('sh', ['-c', `ls -a '${dir}' | grep -c opencloud-tmp`], { encoding: 'utf8' }).stdout.trim()).toBe('0');
+  });
+
+  it('leaves the target alone and no temp file when the write fails', () => {
+    const r = sh(atomicWriteCommand(join(dir, 'no-such-dir', 'f'), 0o644, ''), 'x');
+    expect(r.code).not.toBe(0);
+    expect(() => atomicWriteCommand('relative/path', 0o644, '')).toThrow(/absolute/);
+    expect(() => atomicWriteCommand('/etc/x', 0o644, 'root; rm')).toThrow(/owner/);
+  });
+});
+
+describe('hosts block', () => {
+  const block = renderHostsBlock('east', [
+    { ip: '10.0.0.1', names: ['keystone.amazon', 'keystone'] },
+    { ip: '10.0.0.2', names: ['juju.amazon'] },
+  ]);
+
+  it('appends the block to a file without one, keeping every line', () => {
+    expect(replaceHostsBlock('127.0.0.1 localhost\n', 'east', block)).toBe(
+      '127.0.0.1 localhost\n# BEGIN opencloud east\n10.0.0.1 keystone.amazon keystone\n10.0.0.2 juju.amazon\n# END opencloud east\n',
+    );
+    expect(replaceHostsBlock('127.0.0.1 localhost', 'east', block)).toBe(
+      '127.0.0.1 localhost\n# BEGIN opencloud east\n10.0.0.1 keystone.amazon keystone\n10.0.0.2 juju.amazon\n# END opencloud east\n',
+    );
+    expect(replaceHostsBlock(null, 'east', block)).toBe(`${block.join('\n')}\n`);
+  });
+
+  it('replaces only its own block, in place, and is a fixed point', () => {
+    const other = ['# BEGIN opencloud west', '10.9.9.9 west', '# END opencloud west'];
+    const text = ['a', '# BEGIN opencloud east', '1.1.1.1 stale', '# END opencloud east', 'b', ...other, ''].join('\n');
+    const once = replaceHostsBlock(text, 'east', block);
+    expect(once).toBe(['a', ...block, 'b', ...other, ''].join('\n'));
+    expect(replaceHostsBlock(once, 'east', block)).toBe(once);
+  });
+
+  it('drops a duplicate block and refuses an unterminated one', () => {
+    const dup = ['x', ...block, 'y', ...block, 'z', ''].join('\n');
+    expect(replaceHostsBlock(dup, 'east', block)).toBe(['x', ...block, 'y', 'z', ''].join('\n'));
+    expect(() => replaceHostsBlock('# BEGIN opencloud east\n1.1.1.1 a\n', 'east', block)).toThrow(HostsFileError);
+    expect(() => replaceHostsBlock('# END opencloud east\n', 'east', block)).toThrow(HostsFileError);
+  });
+
+  it('keeps arbitrary surrounding lines byte for byte', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string().filter((l) => !l.includes('\n') && !l.includes('opencloud'))), (lines) => {
+        const text = lines.length ? `${lines.join('\n')}\n` : '';
+        const out = replaceHostsBlock(text, 'east', block);
+        expect(out.startsWith(text)).toBe(true);
+        expect(replaceHostsBlock(out, 'east', block)).toBe(out);
+      }),
+    );
+  });
+});
+
+describe('stack outputs', () => {
+  const good = {
+    router_public_ip: '198.51.100.2',
+    router_management_ip: '192.168.100.10',
+    service_vm_ips: { keystone: '192.168.100.40' },
+    hosts_block: [{ ip: '198.51.100.2', names: ['keystone.amazon'] }],
+    juju_host: '198.51.100.2',
+  };
+  it('reads the stack named after the cluster', () => {
+    expect(parseStackOutputs(JSON.stringify({ east: good }), 'f.json', 'east')).toEqual(good);
+  });
+  it('reports a garbled or foreign file clearly', () => {
+    expect(() => parseStackOutputs('{', 'f.json', 'east')).toThrow(/f.json: not valid JSON/);
+    expect(() => parseStackOutputs('[]', 'f.json', 'east')).toThrow(OutputsFileError);
+    expect(() => parseStackOutputs(JSON.stringify({ west: good }), 'f.json', 'east')).toThrow(/no outputs for stack "east" \(it has: west\)/);
+    expect(() => parseStackOutputs(JSON.stringify({ east: { ...good, hosts_block: [{ ip: '1.2.3.4', names: ['a;rm -rf /'] }] } }), 'f.json', 'east')).toThrow(
+      /east\.hosts_block\.0\.names\.0: must be a host name/,
+    );
+  });
+});

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { buildRuleset, RulesetError, type RulesetInput } from '../../../src/remote/router/ruleset.ts';
+import { compareRuleset, parseSaved, restoreInput } from '../../../src/remote/router/ruleset-sync.ts';
+
+const input: RulesetInput = {
+  publicInterface: 'eth0',
+  managementInterface: 'eth1',
+  managementCidr: '192.168.100.0/24',
+  forwards: [
+    { port: 5000, vmIp: '192.168.100.40', vmPort: 5000 },
+    { port: 8080, vmIp: '192.168.100.100', vmPort: 80 },
+  ],
+  computePorts: [
+    { protocol: 'gre', vmIp: '192.168.100.70' },
+    { protocol: 'tcp', port: 5672, vmIp: '192.168.100.110' },
+  ],
+  computeNodeIps: ['198.51.100.11', '198.51.100.12'],
+  clientCidrs: ['198.51.100.64/27'],
+  allowAnyClient: false,
+};
+
+describe('buildRuleset', () => {
+  it('writes the exact rules, as iptables-save prints them', () => {
+    const r = buildRuleset(input);
+    expect(r.nat.chains).toEqual(['OPENCLOUD-DNAT', 'OPENCLOUD-DNAT-COMPUTE', 'OPENCLOUD-DNAT-CLIENT', 'OPENCLOUD-SNAT']);
+    expect(r.nat.rules).toEqual([
+      '-A OPENCLOUD-DNAT -s 198.51.100.11/32 -i eth0 -m addrtype --dst-type LOCAL -j OPENCLOUD-DNAT-COMPUTE',
+      '-A OPENCLOUD-DNAT -s 198.51.100.12/32 -i eth0 -m addrtype --dst-type LOCAL -j OPENCLOUD-DNAT-COMPUTE',
+      '-A OPENCLOUD-DNAT -s 198.51.100.64/27 -i eth0 -m addrtype --dst-type LOCAL -j OPENCLOUD-DNAT-CLIENT',
+      '-A OPENCLOUD-DNAT-COMPUTE -p gre -j DNAT --to-destination 192.168.100.70',
+      '-A OPENCLOUD-DNAT-COMPUTE -p tcp -m tcp --dport 5672 -j DNAT --to-destination 192.168.100.110:5672',
+      '-A OPENCLOUD-DNAT-CLIENT -p tcp -m tcp --dport 5000 -j DNAT --to-destination 192.168.100.40:5000',
+      '-A OPENCLOUD-DNAT-CLIENT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.100.100:80',
+      '-A OPENCLOUD-SNAT -s 192.168.100.0/24 -o eth0 -j MASQUERADE',
+    ]);
+    expect(r.nat.jumps).toEqual([
+      { from: 'PREROUTING', to: 'OPENCLOUD-DNAT' },
+      { from: 'POSTROUTING', to: 'OPENCLOUD-SNAT' },
+    ]);
+    expect(r.filter.chains).toEqual(['OPENCLOUD-FORWARD', 'OPENCLOUD-FWD-COMPUTE', 'OPENCLOUD-FWD-CLIENT']);
+    expect(r.filter.rules).toEqual([
+      '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A OPENCLOUD-FORWARD -s 192.168.100.0/24 -i eth1 -o eth0 -j ACCEPT',
+      '-A OPENCLOUD-FORWARD -s 198.51.100.11/32 -i eth0 -o eth1 -j OPENCLOUD-FWD-COMPUTE',
+      '-A OPENCLOUD-FORWARD -s 198.51.100.12/32 -i eth0 -o eth1 -j OPENCLOUD-FWD-COMPUTE',
+      '-A OPENCLOUD-FORWARD -s 198.51.100.64/27 -i eth0 -o eth1 -j OPENCLOUD-FWD-CLIENT',
+      '-A OPENCLOUD-FORWARD -i eth0 -o eth1 -j DROP',
+      '-A OPENCLOUD-FWD-COMPUTE -d 192.168.100.70/32 -p gre -j ACCEPT',
+      '-A OPENCLOUD-FWD-COMPUTE -d 192.168.100.110/32 -p tcp -m tcp --dport 5672 -j ACCEPT',
+      '-A OPENCLOUD-FWD-CLIENT -d 192.168.100.40/32 -p tcp -m tcp --dport 5000 -j ACCEPT',
+      '-A OPENCLOUD-FWD-CLIENT -d 192.168.100.100/32 -p tcp -m tcp --dport 80 -j ACCEPT',
+    ]);
+    expect(r.filter.jumps).toEqual([{ from: 'FORWARD', to: 'OPENCLOUD-FORWARD' }]);
+  });
+
+  it('refuses a world-open client network unless allowAnyClient', () => {
+    expect(() => buildRuleset({ ...input, clientCidrs: ['0.0.0.0/0'] })).toThrow(RulesetError);
+    expect(() => buildRuleset({ ...input, clientCidrs: ['0.0.0.0/0'] })).toThrow(/whole Internet/);
+    const open = buildRuleset({ ...input, clientCidrs: ['0.0.0.0/0'], allowAnyClient: true });
+    // iptables-save prints no source match for 0.0.0.0/0.
+    expect(open.nat.rules).toContain('-A OPENCLOUD-DNAT -i eth0 -m addrtype --dst-type LOCAL -j OPENCLOUD-DNAT-CLIENT');
+    expect(open.filter.rules).toContain('-A OPENCLOUD-FORWARD -i eth0 -o eth1 -j OPENCLOUD-FWD-CLIENT');
+  });
+
+  it('has no client or compute entry rules when there are none, and still declares every chain', () => {
+    const r = buildRuleset({ ...input, clientCidrs: [], computeNodeIps: [] });
+    expect(r.nat.rules.filter((l) => l.startsWith('-A OPENCLOUD-DNAT '))).toEqual([]);
+    expect(r.filter.rules.filter((l) => / -j OPENCLOUD-FWD-/.test(l))).toEqual([]);
+    expect(r.filter.chains).toHaveLength(3);
+    expect(r.nat.chains).toHaveLength(4);
+  });
+
+  it('writes networks as iptables-save does: network address, /32 for a host, no duplicates', () => {
+    const r = buildRuleset({ ...input, clientCidrs: ['198.51.100.70/27', '198.51.100.64/27'], computeNodeIps: ['198.51.100.11', '198.51.100.11'] });
+    expect(r.nat.rules.filter((l) => l.includes('-j OPENCLOUD-DNAT-CLIENT'))).toEqual([
+      '-A OPENCLOUD-DNAT -s 198.51.100.64/27 -i eth0 -m addrtype --dst-type LOCAL -j OPENCLOUD-DNAT-CLIENT',
+    ]);
+    expect(r.nat.rules.filter((l) => l.includes('-j OPENCLOUD-DNAT-COMPUTE'))).toHaveLength(1);
+  });
+
+  it('refuses values that are not addresses, ports or interface names', () => {
+    expect(() => buildRuleset({ ...input, publicInterface: 'eth0 -j ACCEPT' })).toThrow(RulesetError);
+    expect(() => buildRuleset({ ...input, publicInterface: 'eth1' })).toThrow(/both eth1/);
+    expect(() => buildRuleset({ ...input, forwards: [{ port: 0, vmIp: '192.168.100.40', vmPort: 5000 }] })).toThrow(RulesetError);
+    expect(() => buildRuleset({ ...input, forwards: [{ port: 80, vmIp: '192.168.100.40:22', vmPort: 5000 }] })).toThrow(RulesetError);
+    expect(() => buildRuleset({ ...input, clientCidrs: ['not-a-network'] })).toThrow(RulesetError);
+    expect(() => buildRuleset({ ...input, computePorts: [{ protocol: 'tcp', vmIp: '192.168.100.110' }] })).toThrow(/port number/);
+  });
+});
+
+/** What iptables-save prints once the ruleset is in place (jumps at the head of the built-ins). */
+function saveOutput(rules = buildRuleset(input), extra: { filter?: string[]; nat?: string[] } = {}): string {
+  return [
+    '# Generated by iptables-save v1.8.9 (nf_tables)',
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    ':FORWARD ACCEPT [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ...rules.filter.chains.map((c) => `:${c} - [0:0]`),
+    '-A FORWARD -j OPENCLOUD-FORWARD',
+    '-A FORWARD -i docker0 -j ACCEPT',
+    ...(extra.filter ?? []),
+    ...rules.filter.rules,
+    'COMMIT',
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ':POSTROUTING ACCEPT [0:0]',
+    ...rules.nat.chains.map((c) => `:${c} - [0:0]`),
+    '-A PREROUTING -j OPENCLOUD-DNAT',
+    '-A POSTROUTING -j OPENCLOUD-SNAT',
+    ...(extra.nat ?? []),
+    ...rules.nat.rules,
+    'COMMIT',
+  ].join('\n');
+}
+
+const saved = (text: string) => ({ filter: parseSaved(text, 'filter'), nat: parseSaved(text, 'nat') });
+
+describe('ruleset sync', () => {
+  it('finds no difference when iptables-save shows exactly the ruleset', () => {
+    expect(compareRuleset(buildRuleset(input), saved(saveOutput()))).toEqual([]);
+  });
+
+  it('on a router without our chains: creates them, fills them, jumps once from the head of each built-in chain', () => {
+    const empty = saved('*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n');
+    const r = buildRuleset(input);
+    expect(compareRuleset(r, empty)).toContain('filter chain OPENCLOUD-FORWARD missing');
+    const text = restoreInput(r, empty);
+    expect(text.split('\n')).toEqual([
+      '*filter',
+      ':OPENCLOUD-FORWARD - [0:0]',
+      ':OPENCLOUD-FWD-COMPUTE - [0:0]',
+      ':OPENCLOUD-FWD-CLIENT - [0:0]',
+      ...r.filter.rules,
+      '-I FORWARD 1 -j OPENCLOUD-FORWARD',
+      'COMMIT',
+      '*nat',
+      ':OPENCLOUD-DNAT - [0:0]',
+      ':OPENCLOUD-DNAT-COMPUTE - [0:0]',
+      ':OPENCLOUD-DNAT-CLIENT - [0:0]',
+      ':OPENCLOUD-SNAT - [0:0]',
+      ...r.nat.rules,
+      '-I PREROUTING 1 -j OPENCLOUD-DNAT',
+      '-I POSTROUTING 1 -j OPENCLOUD-SNAT',
+      'COMMIT',
+      '',
+    ]);
+  });
+
+  it('refills in place without adding a jump that exists, removes duplicate jumps and stale chains', () => {
+    const old = buildRuleset({ ...input, clientCidrs: ['203.0.113.0/24'] });
+    const text = saveOutput(old, { filter: [':OPENCLOUD-OLD - [0:0]', '-A FORWARD -j OPENCLOUD-FORWARD', '-A FORWARD -j OPENCLOUD-OLD', '-A OPENCLOUD-OLD -j ACCEPT'] });
+    const state = saved(text);
+    const r = buildRuleset(input);
+    const diffs = compareRuleset(r, state);
+    expect(diffs).toEqual([
+      'filter chain OPENCLOUD-FORWARD: 1 rule(s) missing, 1 unexpected',
+      'filter chain OPENCLOUD-OLD is stale',
+      'filter jump FORWARD -> OPENCLOUD-FORWARD present 2 times',
+      'filter stale jump "-A FORWARD -j OPENCLOUD-OLD" (1x)',
+      'nat chain OPENCLOUD-DNAT: 1 rule(s) missing, 1 unexpected',
+    ]);
+    const lines = restoreInput(r, state).split('\n');
+    expect(lines.filter((l) => l.startsWith('-I '))).toEqual([]);
+    expect(lines).toContain(':OPENCLOUD-OLD - [0:0]'); // flushed before it is deleted
+    expect(lines.slice(lines.indexOf('-D FORWARD -j OPENCLOUD-FORWARD'), lines.indexOf('COMMIT'))).toEqual([
+      '-D FORWARD -j OPENCLOUD-FORWARD',
+      '-D FORWARD -j OPENCLOUD-OLD',
+      '-X OPENCLOUD-OLD',
+    ]);
+  });
+
+  it('sees rules in the wrong order as a difference', () => {
+    const r = buildRuleset(input);
+    const swapped = { ...r, filter: { ...r.filter, rules: [...r.filter.rules].reverse() } };
+    expect(compareRuleset(r, saved(saveOutput(swapped)))).toEqual(['filter chain OPENCLOUD-FORWARD: 0 rule(s) missing, 0 unexpected, order or duplicates differ', 'filter chain OPENCLOUD-FWD-COMPUTE: 0 rule(s) missing, 0 unexpected, order or duplicates differ', 'filter chain OPENCLOUD-FWD-CLIENT: 0 rule(s) missing, 0 unexpected, order or duplicates differ']);
+  });
+
+  it('ignores counters and spacing', () => {
+    const text = saveOutput().replace(/^-A /gm, '[12:3456] -A ').replace(/ -j /g, '  -j ');
+    expect(compareRuleset(buildRuleset(input), saved(text))).toEqual([]);
+  });
+});
