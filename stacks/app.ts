@@ -2,10 +2,10 @@
 // checked, and every stack built and validated, before the first file is written.
 import { existsSync, rmSync } from 'node:fs';
 import { App, TerraformStack } from 'cdktf';
-import { InventoryError, type Diagnostic } from '../src/inventory/diagnostic.ts';
-import { inventoryFiles, loadInventory } from '../src/inventory/load.ts';
+import { InventoryError } from '../src/inventory/diagnostic.ts';
+import { inventoryFiles, loadInventories } from '../src/inventory/load.ts';
 import type { ClusterModel } from '../src/inventory/model.ts';
-import { ClusterStack, stackProblems } from './cluster-stack.ts';
+import { ClusterStack } from './cluster-stack.ts';
 import { PropsError } from './props.ts';
 
 /** The inventories to synthesize: OPENCLOUD_INVENTORY=FILE, or every inventory/*.yaml. */
@@ -15,27 +15,13 @@ export function selectInventories(env: NodeJS.ProcessEnv = process.env, dir = 'i
 }
 
 /**
- * The models of all files, or an InventoryError with the diagnostics of every file at once,
- * including what only shows across files (two inventories of one name) or in the stack.
+ * The models of all files, or an InventoryError with the diagnostics of every file at once:
+ * the same checks as `opencloud validate`, through the same loader.
  */
 export function loadClusters(files: readonly string[]): ClusterModel[] {
-  const diagnostics: Diagnostic[] = [];
-  const models: ClusterModel[] = [];
-  const byName = new Map<string, string>();
-  for (const file of files) {
-    const result = loadInventory(file);
-    diagnostics.push(...result.diagnostics);
-    const model = result.model;
-    if (!model) continue;
-    const first = byName.get(model.name);
-    if (first) diagnostics.push(result.diagnosticAt(['name'], `stack "${model.name}" is already defined by ${first}; names must be unique`));
-    else byName.set(model.name, file);
-    const problems = stackProblems(model);
-    diagnostics.push(...problems.map((p) => result.diagnosticAt(p.path, p.message)));
-    if (problems.length === 0) models.push(model);
-  }
+  const { models, diagnostics } = loadInventories(files);
   if (diagnostics.length > 0) throw new InventoryError(diagnostics);
-  return models;
+  return [...models];
 }
 
 /** Policy or construct validations failed; nothing was written. */

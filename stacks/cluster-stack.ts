@@ -4,8 +4,6 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ClusterModel, ExistingController, ManagedController } from '../src/inventory/model.ts';
-import { isAnyAddress } from '../src/inventory/network.ts';
-import type { Path } from '../src/inventory/rules.ts';
 import { ClientFirewall } from './client-firewall.ts';
 import { ClusterOutputs } from './cluster-outputs.ts';
 import { ClusterPolicy } from './cluster-policy.ts';
@@ -13,7 +11,7 @@ import { ComputeNodeAccess } from './compute-node-access.ts';
 import { ComputeNodeFirewall } from './compute-node-firewall.ts';
 import { ComputeNodeInstance } from './compute-node-instance.ts';
 import { ExistingControllerAccess } from './existing-controller-access.ts';
-import { ClusterKeyPair, publicKeyFileProblem } from './key-pair.ts';
+import { ClusterKeyPair } from './key-pair.ts';
 import { ManagementFirewall } from './management-firewall.ts';
 import { ManagementNetwork } from './management-network.ts';
 import { PropsError } from './props.ts';
@@ -33,34 +31,6 @@ export interface ClusterStackProps {
   readonly localStateDir?: string;
 }
 
-/**
- * What an inventory asks for that a stack cannot build, at the inventory path to blame. The
- * caller turns these into FILE:LINE:COL diagnostics before any stack is built.
- */
-export function stackProblems(model: ClusterModel): { path: Path; message: string }[] {
-  const problems: { path: Path; message: string }[] = [];
-  const c = model.controller;
-  if (c.kind === 'existing') {
-    model.computeNodes.forEach((n, i) => {
-      if (n.ec2)
-        problems.push({
-          path: ['computeNodes', i, 'ec2'],
-          message: 'EC2 compute nodes need a subnet, which an existing controller does not name yet; build this node by hand or use a managed controller',
-        });
-    });
-  } else {
-    if (c.clientCidrs.every(isAnyAddress)) {
-      problems.push({
-        path: ['controller', 'clientCidrs'],
-        message: 'must also name the operator\'s own network: SSH to the router is never opened to 0.0.0.0/0',
-      });
-    }
-    const unreadable = c.publicKeyFile ? publicKeyFileProblem(c.publicKeyFile) : undefined;
-    if (unreadable) problems.push({ path: ['controller', 'publicKeyFile'], message: unreadable });
-  }
-  return problems;
-}
-
 export class ClusterStack extends TerraformStack {
   readonly model: ClusterModel;
 
@@ -70,8 +40,6 @@ export class ClusterStack extends TerraformStack {
     if (!model) throw new PropsError('ClusterStack', 'model', 'is required');
     if (id !== model.name) throw new PropsError('ClusterStack', 'id', `must be the inventory name "${model.name}", got "${id}"`);
     this.model = model;
-    const problem = stackProblems(model)[0];
-    if (problem) throw new PropsError('ClusterStack', problem.path.join('.'), problem.message);
 
     new AwsProvider(this, 'aws', { region: model.region, defaultTags: [{ tags: { [CLUSTER_TAG]: model.name } }] });
     new StateBackend(this, 'state', {

@@ -1,8 +1,7 @@
 // The EC2 key pair the cluster's instances are launched with.
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { KeyPair } from '@cdktf/provider-aws/lib/key-pair/index.js';
 import { Construct } from 'constructs';
+import { readPublicKey } from '../src/inventory/public-key-file.ts';
 import { PropsError, required } from './props.ts';
 import { clusterTags } from './tags.ts';
 
@@ -16,26 +15,6 @@ export interface ClusterKeyPairProps {
    * @default - the key pair already exists in the region under keyName
    */
   readonly publicKeyFile?: string;
-}
-
-const PUBLIC_KEY = /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( [^\n]*)?$/;
-
-/** The one-line OpenSSH public key in `file` (`~/` allowed), or why there is none. */
-export function readPublicKey(file: string): { key: string } | { problem: string } {
-  const path = file.replace(/^~(?=\/)/, homedir());
-  let key: string;
-  try {
-    key = readFileSync(path, 'utf8').trim();
-  } catch (err) {
-    return { problem: `cannot be read (${file}): ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
-  }
-  return PUBLIC_KEY.test(key) ? { key } : { problem: `${file} is not an OpenSSH public key (one line, "ssh-ed25519 AAAA...")` };
-}
-
-/** Why the key file is unusable, or undefined: for diagnostics before any stack is built. */
-export function publicKeyFileProblem(file: string): string | undefined {
-  const read = readPublicKey(file);
-  return 'problem' in read ? read.problem : undefined;
 }
 
 export class ClusterKeyPair extends Construct {

@@ -48,6 +48,43 @@ export function loadModel(file: string): ClusterModel {
   return result.model;
 }
 
+/** Several inventories read together: each file's result, and every problem of every file. */
+export interface LoadedInventories {
+  readonly files: readonly { readonly file: string; readonly result: LoadResult }[];
+  /** The models of the valid files whose cluster name no earlier file took. */
+  readonly models: readonly ClusterModel[];
+  /** Every problem, including what only shows across files (two inventories of one name). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Loads every file; validate and synthesis both read inventories through here, so an inventory
+ * that validates always synthesizes. Files are all read before any is parsed, so an unreadable
+ * one throws InventoryFileError before anything is reported.
+ */
+export function loadInventories(files: readonly string[]): LoadedInventories {
+  const texts = files.map((file) => ({ file, text: readInventoryFile(file) }));
+  const loaded: { file: string; result: LoadResult }[] = [];
+  const models: ClusterModel[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const clusterFiles = new Map<string, string>();
+  for (const { file, text } of texts) {
+    const result = parseInventory(text, file);
+    loaded.push({ file, result });
+    diagnostics.push(...result.diagnostics);
+    if (!result.model) continue;
+    // The cluster name is the stack id: two files with one name would fight over one stack.
+    const other = clusterFiles.get(result.model.name);
+    if (other) {
+      diagnostics.push(result.diagnosticAt(['name'], `cluster "${result.model.name}" is already defined in ${other}`));
+      continue;
+    }
+    clusterFiles.set(result.model.name, file);
+    models.push(result.model);
+  }
+  return { files: loaded, models, diagnostics };
+}
+
 /** Every `*.yaml` inventory in a directory, in name order. */
 export function inventoryFiles(dir = 'inventory'): string[] {
   return readdirSync(dir)

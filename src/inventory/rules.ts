@@ -4,6 +4,7 @@ import type { Inventory } from './schema.ts';
 import { awsReservedReason, contains, isAnyAddress, isNetworkAddress, offsetInNetwork, overlaps } from './network.ts';
 import { SERVICE_VM_NAMES, SERVICE_VMS } from './reference.ts';
 import { serviceVmIp } from './model.ts';
+import { publicKeyFileProblem } from './public-key-file.ts';
 
 export type Path = readonly (string | number)[];
 
@@ -80,6 +81,11 @@ function checkManaged(inv: Inventory, report: Report) {
     if (isAnyAddress(cidr) && !c.allowAnyClient)
       report(at('clientCidrs', i), `${cidr} opens the forwarded ports to the whole Internet; set controller.allowAnyClient: true if that is really meant`);
   });
+  // SSH to the router is opened to the client networks other than "any": someone must be left.
+  if (c.clientCidrs.length > 0 && c.clientCidrs.every(isAnyAddress))
+    report(at('clientCidrs'), "must also name the operator's own network: SSH to the router is never opened to 0.0.0.0/0");
+  const unreadable = c.publicKeyFile ? publicKeyFileProblem(c.publicKeyFile) : undefined;
+  if (unreadable) report(at('publicKeyFile'), unreadable);
 
   // Every service VM needs an address AWS will hand out, whether given or from the reference offsets.
   const vmIps = SERVICE_VM_NAMES.map((vm) => {
@@ -120,6 +126,13 @@ function checkManaged(inv: Inventory, report: Report) {
 function checkExisting(inv: Inventory, report: Report) {
   const c = inv.controller;
   if (c.kind !== 'existing') return;
+  inv.computeNodes.forEach((n, i) => {
+    if (n.ec2)
+      report(
+        ['computeNodes', i, 'ec2'],
+        'EC2 compute nodes need a subnet, which an existing controller does not name yet; build this node by hand or use a managed controller',
+      );
+  });
   checkUnique(c.hosts, (h) => h.ip, (i) => ['controller', 'hosts', i, 'ip'], 'IP address', report);
   const names = c.hosts.flatMap((h, i) => h.names.map((name, j) => ({ name, path: ['controller', 'hosts', i, 'names', j] as Path })));
   checkUnique(names, (n) => n.name, (k) => names[k]!.path, 'host name', report);

@@ -202,7 +202,7 @@ describe('rules across fields', () => {
     expect(problems(edit(MANAGED, { 8: '  clientCidrs: [203.0.113.0/24, 0.0.0.0/0]' }))).toEqual([
       '8:33: controller.clientCidrs[1]: 0.0.0.0/0 opens the forwarded ports to the whole Internet; set controller.allowAnyClient: true if that is really meant',
     ]);
-    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [0.0.0.0/0]\n  allowAnyClient: true' }))).toEqual([]);
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [0.0.0.0/0, 203.0.113.0/24]\n  allowAnyClient: true' }))).toEqual([]);
   });
 
   it('refuses a port forwarded twice, at the second', () => {
@@ -227,6 +227,27 @@ describe('rules across fields', () => {
       '1:7: name: must be a lowercase DNS label (a-z, 0-9 and "-", starting with a letter, not ending with "-")',
       '11:15: computeNodes[0].publicIp: must be an IPv4 address such as 198.51.100.11',
       '15:7: computeNodes[0].hardware: unknown key "colour"; known keys: cpuCores, arch, memoryGiB, diskTiB, nics',
+    ]);
+  });
+});
+
+describe('what synthesis needs, checked with the inventory', () => {
+  it('refuses client networks that are all "any", even with allowAnyClient: SSH to the router needs the operator\'s network', () => {
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [0.0.0.0/0]\n  allowAnyClient: true' }))).toEqual([
+      "8:16: controller.clientCidrs: must also name the operator's own network: SSH to the router is never opened to 0.0.0.0/0",
+    ]);
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [0.0.0.0/0, 203.0.113.0/24]\n  allowAnyClient: true' }))).toEqual([]);
+  });
+
+  it('refuses EC2 compute nodes under an existing controller, at the ec2 key', () => {
+    expect(problems(edit(EXISTING, { 13: '    publicIp: 198.51.100.31\n    ec2: { instanceType: m5.4xlarge }' }))).toEqual([
+      '14:10: computeNodes[0].ec2: EC2 compute nodes need a subnet, which an existing controller does not name yet; build this node by hand or use a managed controller',
+    ]);
+  });
+
+  it('refuses a publicKeyFile that is not a readable OpenSSH public key, at its value', () => {
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [203.0.113.0/24]\n  publicKeyFile: /nonexistent/opencloud.pub' }))).toEqual([
+      '9:18: controller.publicKeyFile: cannot be read (/nonexistent/opencloud.pub): ENOENT',
     ]);
   });
 });

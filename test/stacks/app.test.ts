@@ -18,7 +18,7 @@ describe('synthesize', () => {
   it('writes nothing when any stack fails, even after a good one', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'opencloud-app-')), 'cdktf.out');
     const broken: ClusterModel = { ...example, name: 'broken', controller: { ...(example.controller as ManagedController), publicKeyFile: '/nonexistent/id.pub' } };
-    expect(() => synthesize([existing, broken], { outdir })).toThrow(/^inventory\/example\.yaml: ClusterStack: controller\.publicKeyFile cannot be read/);
+    expect(() => synthesize([existing, broken], { outdir })).toThrow(/^inventory\/example\.yaml: ClusterKeyPair: publicKeyFile cannot be read/);
     expect(existsSync(outdir)).toBe(false);
   });
 

@@ -42,7 +42,7 @@ describe('stacks/main.ts', () => {
     const dir = project({ 'a.yaml': example, 'b.yaml': example });
     const r = run(dir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^inventory\/b\.yaml:4:7: name: stack "example" is already defined by inventory\/a\.yaml/m);
+    expect(r.stderr).toMatch(/^inventory\/b\.yaml:4:7: name: cluster "example" is already defined in inventory\/a\.yaml/m);
     expect(existsSync(join(dir, 'cdktf.out'))).toBe(false);
   });
 
