@@ -1,21 +1,15 @@
 // What the bootstrap reads after `cdktf deploy <stack> --outputs-file FILE`.
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import type { HostsEntry } from '../src/inventory/model.ts';
+import { OUTPUT_NAMES } from '../src/inventory/stack-outputs.ts';
 import { ipv4, nonEmpty, required } from './props.ts';
-
-/** One line of /etc/hosts on every compute node. */
-export interface HostsBlockEntry {
-  /** Where the names resolve to. */
-  readonly ip: string;
-  /** Names of that address: the EC2 private DNS name, then the short alias. */
-  readonly names: readonly string[];
-}
 
 export interface ClusterOutputsProps {
   /** Address of the Juju VM, where the juju commands run. */
   readonly jujuHost: string;
-  /** The /etc/hosts block written on every compute node. */
-  readonly hostsBlock: readonly HostsBlockEntry[];
+  /** The /etc/hosts block written on every compute node: names are the EC2 private DNS name, then the short alias. */
+  readonly hostsBlock: readonly HostsEntry[];
   /** The router's Elastic IP. @default - not output (existing controller) */
   readonly routerPublicIp?: string;
   /** The router's fixed management address. @default - not output (existing controller) */
@@ -25,9 +19,9 @@ export interface ClusterOutputsProps {
 }
 
 /**
- * The stack's outputs, named exactly (staticId) because the bootstrap reads them by name from
- * the file `cdktf deploy <stack> --outputs-file FILE` writes, shaped
- * `{ "<stack>": { <output>: value } }`:
+ * The stack's outputs, named exactly (staticId) by the contract in src/inventory/stack-outputs.ts,
+ * because the bootstrap reads them by name from the file `cdktf deploy <stack> --outputs-file FILE`
+ * writes, shaped `{ "<stack>": { <output>: value } }`:
  *
  * - `juju_host` (string): where the juju commands run (managed: the router's Elastic IP;
  *   existing: controller.jujuHost).
@@ -50,17 +44,17 @@ export class ClusterOutputs extends Construct {
     const stack = TerraformStack.of(this);
     const output = (name: string, value: unknown, description: string) => new TerraformOutput(stack, name, { value, description, staticId: true });
 
-    output('juju_host', ipv4(C, 'jujuHost', props.jujuHost), 'Address of the Juju VM, where the juju commands run');
+    output(OUTPUT_NAMES.jujuHost, ipv4(C, 'jujuHost', props.jujuHost), 'Address of the Juju VM, where the juju commands run');
     const hosts = nonEmpty(C, 'hostsBlock', props.hostsBlock).map((h, i) => ({
       ip: ipv4(C, `hostsBlock[${i}].ip`, h.ip),
       names: [...nonEmpty(C, `hostsBlock[${i}].names`, h.names)],
     }));
-    output('hosts_block', hosts, 'The /etc/hosts block of every compute node: list of { ip, names }');
-    if (props.routerPublicIp !== undefined) output('router_public_ip', ipv4(C, 'routerPublicIp', props.routerPublicIp), "The router's Elastic IP");
+    output(OUTPUT_NAMES.hostsBlock, hosts, 'The /etc/hosts block of every compute node: list of { ip, names }');
+    if (props.routerPublicIp !== undefined) output(OUTPUT_NAMES.routerPublicIp, ipv4(C, 'routerPublicIp', props.routerPublicIp), "The router's Elastic IP");
     if (props.routerManagementIp !== undefined)
-      output('router_management_ip', ipv4(C, 'routerManagementIp', props.routerManagementIp), "The router's address on the management network");
+      output(OUTPUT_NAMES.routerManagementIp, ipv4(C, 'routerManagementIp', props.routerManagementIp), "The router's address on the management network");
     if (props.serviceVmIps !== undefined) {
-      output('service_vm_ips', { ...required(C, 'serviceVmIps', props.serviceVmIps) }, 'Private address of each service VM, by VM name');
+      output(OUTPUT_NAMES.serviceVmIps, { ...required(C, 'serviceVmIps', props.serviceVmIps) }, 'Private address of each service VM, by VM name');
     }
   }
 }

@@ -152,10 +152,13 @@ const managedController = strict({
   forwards: z.array(forward).optional(),
 });
 
-const hostEntry = strict({
+/** One /etc/hosts line: the inventory's controller.hosts and the stack's hosts_block output alike. */
+export const hostsEntryShape = {
   ip: ipv4,
   names: z.array(z.string().regex(HOST_NAME, 'must be a host name (letters, digits, "." "_" "-")')).min(1, 'must list at least one name'),
-});
+};
+
+const hostEntry = strict(hostsEntryShape);
 
 const existingController = strict({
   kind: z.literal('existing'),

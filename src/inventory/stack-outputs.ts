@@ -1,23 +1,36 @@
-// The outputs of a managed controller's stack, as `cdktf deploy --outputs-file FILE` writes them:
-// `{ "<stack name>": { router_public_ip, router_management_ip, service_vm_ips, hosts_block, juju_host } }`.
+// The contract between a cluster's stack and what reads its outputs after
+// `cdktf deploy <stack> --outputs-file FILE`: the output names and their shapes, defined once.
+// stacks/cluster-outputs.ts writes these names; the bootstrap, status and client-config read
+// them through readStackOutputs. The file is `{ "<stack name>": { <output name>: value } }`.
 // Every value here reaches remote hosts (addresses, /etc/hosts lines), so each is validated strictly.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { hostsEntryShape } from './schema.ts';
+
+/** The output names, by the stack's property that fills each. */
+export const OUTPUT_NAMES = {
+  /** Where the juju commands run: the router's Elastic IP (managed) or controller.jujuHost. */
+  jujuHost: 'juju_host',
+  /** The /etc/hosts block of every compute node: list of { ip, names }. */
+  hostsBlock: 'hosts_block',
+  /** The router's Elastic IP (managed only). */
+  routerPublicIp: 'router_public_ip',
+  /** The router's address on the management network (managed only). */
+  routerManagementIp: 'router_management_ip',
+  /** Service VM name -> management address (managed only). */
+  serviceVmIps: 'service_vm_ips',
+} as const;
 
 const ipv4 = z.ipv4({ error: 'must be an IPv4 address' });
-const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
+const hostsEntry = z.object(hostsEntryShape);
 
-const hostsEntry = z.object({
-  ip: ipv4,
-  names: z.array(z.string().regex(HOST_NAME, 'must be a host name (letters, digits, "." "_" "-")')).min(1, 'must list at least one name'),
-});
-
+/** What the bootstrap needs of a managed controller's stack (an existing one writes only juju_host and hosts_block). */
 export const StackOutputsSchema = z.object({
-  router_public_ip: ipv4,
-  router_management_ip: ipv4,
-  service_vm_ips: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a service VM name'), ipv4),
-  hosts_block: z.array(hostsEntry),
-  juju_host: ipv4,
+  [OUTPUT_NAMES.routerPublicIp]: ipv4,
+  [OUTPUT_NAMES.routerManagementIp]: ipv4,
+  [OUTPUT_NAMES.serviceVmIps]: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a service VM name'), ipv4),
+  [OUTPUT_NAMES.hostsBlock]: z.array(hostsEntry),
+  [OUTPUT_NAMES.jujuHost]: ipv4,
 });
 
 export type StackOutputs = z.output<typeof StackOutputsSchema>;

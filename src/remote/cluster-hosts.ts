@@ -1,7 +1,7 @@
 // The hosts of a cluster as the bootstrap reaches them. Managed controller: the router (also the
 // Juju host) on its public IP, each service VM on its management IP through the router, the compute
 // nodes on their public IPs. Existing controller: the Juju host and the compute nodes.
-import type { ClusterModel } from '../inventory/model.ts';
+import type { ClusterModel, HostsEntry } from '../inventory/model.ts';
 import type { StackOutputs } from '../inventory/stack-outputs.ts';
 import type { ClusterHost, ResolvedCluster } from './host.ts';
 
@@ -52,7 +52,7 @@ export function resolveCluster(model: ClusterModel, outputs?: StackOutputs): Res
 }
 
 /** The /etc/hosts block for the compute nodes: the stack's hosts_block, or the inventory's hosts. */
-export function controllerHostsBlock(cluster: ResolvedCluster): readonly { ip: string; names: readonly string[] }[] {
+export function controllerHostsBlock(cluster: ResolvedCluster): readonly HostsEntry[] {
   const c = cluster.model.controller;
   if (c.kind === 'existing') return c.hosts;
   if (!cluster.outputs) throw new Error('managed controller without stack outputs');

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ManagedController } from '../../src/inventory/model.ts';
 import { CANONICAL_AMI_OWNER, COMPUTE_NODE_PORTS, PORT_FORWARDS } from '../../src/inventory/reference.ts';
+import { OUTPUT_NAMES, parseStackOutputs } from '../../src/inventory/stack-outputs.ts';
 import { CLUSTER_TAG, SERVICE_TAG } from '../../stacks/tags.ts';
 import { dataRef, ingressLines, ref, resources, stackView, synthFile, type Block } from './helpers.ts';
 
@@ -141,6 +142,16 @@ describe('outputs', () => {
   const eipIp = ref(s, 'aws_eip', 'router_public-ip', 'public_ip');
   it('are exactly the names the bootstrap reads', () => {
     expect(Object.keys(s.json.output).sort()).toEqual(['hosts_block', 'juju_host', 'router_management_ip', 'router_public_ip', 'service_vm_ips']);
+    expect(Object.keys(s.json.output).sort()).toEqual(Object.values(OUTPUT_NAMES).sort());
+  });
+  it('once deployed, read back through the bootstrap\'s reader', () => {
+    // What `cdktf deploy --outputs-file` writes: each output's value with references resolved.
+    const deployed = (v: unknown): unknown =>
+      typeof v === 'string' ? v.replace(/\$\{[^}]*\}/g, (m) => (m.includes('private_dns') ? 'ip-192-168-100-40.ec2.internal' : '54.1.2.3')) : Array.isArray(v) ? v.map(deployed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deployed(x)])) : v;
+    const file = { example: Object.fromEntries(Object.entries(s.json.output).map(([k, o]) => [k, deployed((o as { value: unknown }).value)])) };
+    const outputs = parseStackOutputs(JSON.stringify(file), 'outputs.json', 'example');
+    expect(outputs.juju_host).toBe('54.1.2.3');
+    expect(outputs.hosts_block).toHaveLength(10);
   });
   it('give the router addresses and the juju host', () => {
     expect(s.json.output.router_public_ip?.value).toBe(eipIp);
