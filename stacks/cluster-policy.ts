@@ -3,6 +3,8 @@
 // carrying the cluster tag.
 import { TerraformResource, TerraformStack } from 'cdktf';
 import type { IValidation } from 'constructs';
+import { isWorld, protocolNumber, rulesOf, type SecurityRule } from '../src/terraform/security-rules.ts';
+import type { JsonObject } from '../src/terraform/terraform-json.ts';
 import { CLUSTER_TAG } from './tags.ts';
 
 export interface ClusterPolicyProps {
@@ -15,50 +17,16 @@ export interface ClusterPolicyProps {
   readonly worldOpenPorts?: readonly number[];
 }
 
-const WORLD = new Set(['0.0.0.0/0', '::/0']);
-
-interface Ingress {
-  readonly protocol: string;
-  readonly from?: number;
-  readonly to?: number;
-  readonly cidrs: readonly string[];
-}
-
-/** The ingress a resource grants, whatever resource type it uses to do so. */
-function ingressOf(type: string, cfg: Record<string, unknown>): Ingress[] {
-  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  switch (type) {
-    case 'aws_vpc_security_group_ingress_rule':
-      return [{ protocol: String(cfg.ip_protocol), from: num(cfg.from_port), to: num(cfg.to_port), cidrs: [...list([cfg.cidr_ipv4]), ...list([cfg.cidr_ipv6])] }];
-    case 'aws_security_group_rule':
-      return cfg.type === 'ingress'
-        ? [{ protocol: String(cfg.protocol), from: num(cfg.from_port), to: num(cfg.to_port), cidrs: [...list(cfg.cidr_blocks), ...list(cfg.ipv6_cidr_blocks)] }]
-        : [];
-    case 'aws_security_group':
-      return (Array.isArray(cfg.ingress) ? (cfg.ingress as Record<string, unknown>[]) : []).map((r) => ({
-        protocol: String(r.protocol),
-        from: num(r.from_port),
-        to: num(r.to_port),
-        cidrs: [...list(r.cidr_blocks), ...list(r.ipv6_cidr_blocks)],
-      }));
-    default:
-      return [];
-  }
-}
-
 /** Why an ingress open to the world is refused, or undefined when it is allowed. */
-function worldOpenProblem(rule: Ingress, allowed: ReadonlySet<number>): string | undefined {
-  const world = rule.cidrs.filter((c) => WORLD.has(c));
-  if (world.length === 0) return undefined;
-  const proto = rule.protocol.toLowerCase();
-  const what = `${world.join(', ')}`;
-  if (proto !== 'tcp' && proto !== '6') {
-    const name = proto === '-1' || proto === 'all' ? 'all traffic' : `IP protocol ${proto}`;
+function worldOpenProblem(rule: SecurityRule, allowed: ReadonlySet<number>): string | undefined {
+  if (rule.direction !== 'ingress' || !isWorld(rule.peer)) return undefined;
+  const what = rule.peer;
+  if (rule.protocol !== 'tcp') {
+    const name = rule.protocol === 'all' ? 'all traffic' : `IP protocol ${protocolNumber(rule.protocol)}`;
     return `opens ${name} to the world (${what}); only the forwarded TCP ports may be`;
   }
-  const from = rule.from ?? 0;
-  const to = rule.to ?? 65535;
+  const from = rule.fromPort ?? 0;
+  const to = rule.toPort ?? 65535;
   for (let p = from; p <= to; p++) {
     if (!allowed.has(p)) {
       const ports = from === to ? `TCP ${from}` : `TCP ${from}-${to}`;
@@ -95,7 +63,7 @@ export class ClusterPolicy implements IValidation {
       // toTerraform, not the typed inputs: overrides (addOverride) are part of what gets deployed.
       const body = r.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
       const cfg = Object.values(body.resource?.[type] ?? {})[0] ?? {};
-      for (const rule of ingressOf(type, cfg)) {
+      for (const rule of rulesOf(type, r.node.id, cfg as JsonObject, {})) {
         const problem = worldOpenProblem(rule, this.allowed);
         if (problem) errors.push(`${r.node.path}: ${type} ${problem}`);
       }

@@ -1,6 +1,6 @@
 // Nested Terraform attributes as `path -> value` pairs, so a change reads as
 // `root_block_device.volume_size: 40 -> 80` instead of two whole objects.
-import { isObject, type JsonValue } from './terraform-json.ts';
+import { isObject, type JsonValue } from '../terraform/terraform-json.ts';
 
 /**
  * Objects are walked into (`a.b`); lists of objects by index (`a[0].b`); lists of plain values

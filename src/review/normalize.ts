@@ -1,7 +1,7 @@
 // What cdktf writes that is not infrastructure: `//` metadata (construct paths, versions) and
 // the absolute path of the checkout it ran in (the default local backend's state file).
 // Both would make two syntheses of the same inventory differ.
-import { isObject, type JsonValue, type TerraformDocument } from './terraform-json.ts';
+import { isObject, type JsonValue, type TerraformDocument } from '../terraform/terraform-json.ts';
 
 /** Where the synthesizing checkout stood; replaced by this in every string. */
 export const ROOT_PLACEHOLDER = '<checkout>';

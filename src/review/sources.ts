@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ReviewError } from './review-error.ts';
 import { synthesize, STACKS_ENTRY } from './synthesize.ts';
-import { findStacksDir, readStacksDir, type SynthesizedStacks } from './terraform-json.ts';
+import { findStacksDir, readStacksDir, type SynthesizedStacks } from '../terraform/terraform-json.ts';
 import { repositoryRoot, resolveCommit, withWorktree } from './worktree.ts';
 
 export interface SourceContext {

@@ -2,8 +2,8 @@
 // Terraform JSON alone (no terraform binary, no state): the review of a pull request.
 import { attributeChanges, type AttributeChange } from './flatten.ts';
 import { checkoutRootOf, normalizeDocument } from './normalize.ts';
-import { describeRule, isRuleAttribute, ruleKey, rulesOf, type SecurityRule } from './security-rules.ts';
-import { isObject, type JsonObject, type SynthesizedStacks, type TerraformDocument } from './terraform-json.ts';
+import { describeRule, isRuleAttribute, ruleKey, rulesOf, type SecurityRule } from '../terraform/security-rules.ts';
+import { isObject, type JsonObject, type SynthesizedStacks, type TerraformDocument } from '../terraform/terraform-json.ts';
 import { stackWarnings, type Warning } from './warnings.ts';
 
 export type Action = 'add' | 'remove' | 'change';

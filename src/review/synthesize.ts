@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReviewError } from './review-error.ts';
-import { findStacksDir, readStacksDir, type SynthesizedStacks } from './terraform-json.ts';
+import { findStacksDir, readStacksDir, type SynthesizedStacks } from '../terraform/terraform-json.ts';
 
 export const STACKS_ENTRY = join('stacks', 'main.ts');
 

@@ -1,8 +1,8 @@
 // The changes a reviewer must not miss in a long diff: an instance destroyed or rebuilt (its
 // disk and everything Juju put on it lost), and a port opened to a network that had none.
 import { showValue, type AttributeChange } from './flatten.ts';
-import { describeRule, isNetwork, isWorld, rulesOf, type SecurityRule } from './security-rules.ts';
-import { isObject, type JsonObject, type TerraformDocument } from './terraform-json.ts';
+import { describeRule, isNetwork, isWorld, rulesOf, type SecurityRule } from '../terraform/security-rules.ts';
+import { isObject, type JsonObject, type TerraformDocument } from '../terraform/terraform-json.ts';
 import type { ResourceDiff, StackDiff } from './stack-diff.ts';
 
 export type WarningKind = 'destroy' | 'replace' | 'restart' | 'root-volume' | 'open-network' | 'open-world';

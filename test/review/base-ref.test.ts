@@ -49,7 +49,8 @@ beforeAll(() => {
   writeFileSync(join(repo, 'README.md'), 'clusters\n');
   writeFileSync(join(repo, '.gitignore'), 'node_modules\ncdktf.out\n.opencloud\n');
   commitAll('nothing to synthesize yet');
-  for (const path of ['src/inventory', 'stacks', 'package.json', 'tsconfig.json']) cpSync(join(project, path), join(repo, path), { recursive: true });
+  // What synthesis loads: stacks/ and the src/ modules it imports.
+  for (const path of ['src/inventory', 'src/terraform', 'stacks', 'package.json', 'tsconfig.json']) cpSync(join(project, path), join(repo, path), { recursive: true });
   symlinkSync(join(project, 'node_modules'), join(repo, 'node_modules'), 'dir');
   writeFileSync(join(repo, 'inventory/example.yaml'), EXAMPLE_YAML);
   commitAll('example cluster');

@@ -1,6 +1,6 @@
 // Hand-written Terraform JSON in cdktf's shape (`resource.<type>.<name>`, `//` metadata, the
 // default local backend at an absolute path), for testing the diff before real stacks exist.
-import type { JsonObject, TerraformDocument } from '../../src/review/terraform-json.ts';
+import type { JsonObject, TerraformDocument } from '../../src/terraform/terraform-json.ts';
 
 export interface FakeCluster {
   readonly name: string;

@@ -3,7 +3,7 @@ import { formatDiffJson } from '../../src/review/format-json.ts';
 import { COMMENT_MARKER, formatDiffMarkdown } from '../../src/review/format-markdown.ts';
 import { formatDiffText } from '../../src/review/format-text.ts';
 import { diffSyntheses } from '../../src/review/stack-diff.ts';
-import type { SynthesizedStacks, TerraformDocument } from '../../src/review/terraform-json.ts';
+import type { SynthesizedStacks, TerraformDocument } from '../../src/terraform/terraform-json.ts';
 import { EXAMPLE, fakeStack } from './fake-stack.ts';
 
 const side = (label: string, ...docs: [string, TerraformDocument][]): SynthesizedStacks => ({ label, stacks: new Map(docs), notes: [] });

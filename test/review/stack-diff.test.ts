@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffSyntheses, diffStack, hasDifferences } from '../../src/review/stack-diff.ts';
-import type { SynthesizedStacks, TerraformDocument } from '../../src/review/terraform-json.ts';
+import type { SynthesizedStacks, TerraformDocument } from '../../src/terraform/terraform-json.ts';
 import { EXAMPLE, fakeStack } from './fake-stack.ts';
 
 const side = (label: string, ...docs: [string, TerraformDocument][]): SynthesizedStacks => ({ label, stacks: new Map(docs), notes: [] });

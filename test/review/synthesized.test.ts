@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPUTE_NODE_PORTS } from '../../src/inventory/reference.ts';
 import { diffSyntheses, hasDifferences } from '../../src/review/stack-diff.ts';
 import { synthesize } from '../../src/review/synthesize.ts';
-import type { SynthesizedStacks } from '../../src/review/terraform-json.ts';
+import type { SynthesizedStacks } from '../../src/terraform/terraform-json.ts';
 import { withFourthNode, withGlanceType, writeVariant } from './inventory-variants.ts';
 
 const repo = new URL('../..', import.meta.url).pathname;

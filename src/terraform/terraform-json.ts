@@ -1,5 +1,5 @@
 // The synthesized Terraform JSON of cdktf (`cdktf.out/stacks/<name>/cdk.tf.json`), read as
-// plain JSON: review tooling never loads cdktf itself.
+// plain JSON: review tooling and the stack policy read it without loading cdktf types.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 

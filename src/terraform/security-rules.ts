@@ -1,4 +1,4 @@
-// Security-group rules as a person reads them: `tcp 35357 from 198.51.100.11/32`, whichever of
+// Security-group rules as a person (and the stack policy) reads them: `tcp 35357 from 198.51.100.11/32`, whichever of
 // the three AWS provider spellings the stack used (inline `ingress`/`egress` blocks of
 // aws_security_group, aws_security_group_rule, aws_vpc_security_group_{ingress,egress}_rule).
 import { isObject, type JsonObject, type JsonValue, type TerraformDocument } from './terraform-json.ts';
@@ -38,6 +38,11 @@ const RULE_ATTRIBUTES = new Set([
 ]);
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { '-1': 'all', '6': 'tcp', '17': 'udp', '1': 'icmp', '47': 'gre', '58': 'icmpv6' };
+
+/** The IP protocol number of a rule's protocol name (`gre` -> `47`); other names as they are. */
+export function protocolNumber(name: string): string {
+  return Object.entries(PROTOCOL_NAMES).find(([, n]) => n === name)?.[0] ?? name;
+}
 
 /** The rules a resource states, or none when it is not a security group or a rule. */
 export function rulesOf(type: string, name: string, body: JsonObject, doc: TerraformDocument): SecurityRule[] {
