@@ -2,6 +2,7 @@
 // chains is compared with the ruleset the router step would write (its own builder and
 // comparison), as a whole (any drift: a missing jump, a stale chain, a rule for a compute node
 // the router does not know yet) and per forward (its DNAT rule and its FORWARD accept rule).
+import { readSysctls } from '../remote/facts/sysctl.ts';
 import { managedController, serviceVmAddress } from '../remote/router/controller-addresses.ts';
 import type { RouterInterfaces } from '../remote/router/interfaces.ts';
 import { readRouterInterfaces, readSavedTables } from '../remote/router/router-facts.ts';
@@ -20,6 +21,8 @@ export interface RouterFacts {
   readonly ipForward: string;
 }
 
+const IP_FORWARD = 'net.ipv4.ip_forward';
+
 /** Reads the router's interfaces, our iptables chains and IP forwarding. */
 export async function readRouterFacts(session: HostSession, cluster: ResolvedCluster, timeoutMs: number): Promise<RouterFacts> {
   const opts = { timeoutMs };
@@ -27,9 +30,9 @@ export async function readRouterFacts(session: HostSession, cluster: ResolvedClu
   const [interfaces, saved, ipForward] = await Promise.all([
     readRouterInterfaces(session, cluster, opts),
     readSavedTables(session, opts),
-    session.run(['cat', '/proc/sys/net/ipv4/ip_forward'], { ...opts, readOnly: true }),
+    readSysctls(session, [IP_FORWARD], opts),
   ]);
-  return { interfaces, saved, ipForward: ipForward.trim() };
+  return { interfaces, saved, ipForward: ipForward.get(IP_FORWARD) ?? '' };
 }
 
 /** `:5000 -> keystone 192.168.100.40:5000`. */

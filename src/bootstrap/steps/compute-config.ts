@@ -2,33 +2,26 @@
 // step 4): python-yaml installed (Juju's charm helpers need it), /var/lib/nova created, and the
 // kernel settings GRE tunnelling needs in one sysctl.d file, applied at once. The node reboots
 // only when the system asks for it (/var/run/reboot-required).
-import { computePackages, missingPackages } from '../../remote/facts/packages.ts';
+import { computePackages, installPackages, missingPackages } from '../../remote/facts/packages.ts';
+import { applySysctlFile, staleSysctls, sysctlFileContent, type SysctlFile } from '../../remote/facts/sysctl.ts';
 import type { Step, StepContext } from '../step.ts';
 
 export const NOVA_STATE_DIR = '/var/lib/nova';
-export const SYSCTL_FILE = '/etc/sysctl.d/60-opencloud.conf';
 export const REBOOT_REQUIRED = '/var/run/reboot-required';
 
 /**
  * Forwarding for the instances' traffic, and reverse-path filtering relaxed as the OpenStack
  * networking guide advises for GRE tunnel endpoints (strict rp_filter drops tunnelled replies).
  */
-export const GRE_SYSCTLS: Readonly<Record<string, string>> = {
-  'net.ipv4.ip_forward': '1',
-  'net.ipv4.conf.all.rp_filter': '0',
-  'net.ipv4.conf.default.rp_filter': '0',
+export const GRE_SYSCTL_FILE: SysctlFile = {
+  path: '/etc/sysctl.d/60-opencloud.conf',
+  comment: 'Written by opencloud-provisioner (compute-config): kernel settings for GRE tunnelling.',
+  settings: {
+    'net.ipv4.ip_forward': '1',
+    'net.ipv4.conf.all.rp_filter': '0',
+    'net.ipv4.conf.default.rp_filter': '0',
+  },
 };
-
-export function sysctlFileContent(): string {
-  return [
-    '# Written by opencloud-provisioner (compute-config): kernel settings for GRE tunnelling.',
-    ...Object.entries(GRE_SYSCTLS).map(([k, v]) => `${k} = ${v}`),
-    '',
-  ].join('\n');
-}
-
-// Prints each key's live value, read from /proc/sys (no sysctl binary, PATH or root needed).
-const LIVE_SYSCTLS_SCRIPT = 'for k in "$@"; do printf "%s " "$k"; tr -d "\\n" < "/proc/sys/$(echo "$k" | tr . /)" || printf "?"; echo; done';
 
 interface ConfigPlan {
   readonly install: readonly string[];
@@ -36,14 +29,6 @@ interface ConfigPlan {
   readonly writeSysctl: boolean;
   readonly applySysctl: boolean;
   readonly reboot: boolean;
-}
-
-async function liveSysctlsDiffer(ctx: StepContext): Promise<string[]> {
-  const out = await ctx.host.run({ script: LIVE_SYSCTLS_SCRIPT, args: Object.keys(GRE_SYSCTLS) }, { readOnly: true });
-  const live = new Map(out.split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
-  return Object.entries(GRE_SYSCTLS)
-    .filter(([k, v]) => live.get(k)?.trim() !== v)
-    .map(([k]) => k);
 }
 
 async function rebootRequired(ctx: StepContext): Promise<boolean> {
@@ -59,14 +44,14 @@ export const computeConfigStep: Step<ConfigPlan> = {
   async check(ctx) {
     const install = await missingPackages(ctx.host, computePackages(ctx.cluster.model.ubuntuSeries));
     const createNovaDir = (await ctx.host.exec(['test', '-d', NOVA_STATE_DIR], { readOnly: true })).code !== 0;
-    const writeSysctl = (await ctx.host.readFile(SYSCTL_FILE, { sudo: false })) !== sysctlFileContent();
-    const stale = await liveSysctlsDiffer(ctx);
+    const writeSysctl = (await ctx.host.readFile(GRE_SYSCTL_FILE.path, { sudo: false })) !== sysctlFileContent(GRE_SYSCTL_FILE);
+    const stale = await staleSysctls(ctx.host, GRE_SYSCTL_FILE);
     const reboot = await rebootRequired(ctx);
     const plan: ConfigPlan = { install, createNovaDir, writeSysctl, applySysctl: writeSysctl || stale.length > 0, reboot };
     const parts = [
       install.length > 0 && `install ${install.join(' ')}`,
       createNovaDir && `create ${NOVA_STATE_DIR}`,
-      writeSysctl && `write ${SYSCTL_FILE}`,
+      writeSysctl && `write ${GRE_SYSCTL_FILE.path}`,
       plan.applySysctl && `apply ${stale.length > 0 ? stale.join(', ') : 'sysctls'}`,
       reboot && `reboot (${REBOOT_REQUIRED})`,
     ].filter((p): p is string => typeof p === 'string');
@@ -74,24 +59,19 @@ export const computeConfigStep: Step<ConfigPlan> = {
     return { needed: true, description: parts.join('; '), plan };
   },
   async apply(ctx, plan) {
-    if (plan.install.length > 0) {
-      await ctx.host.run(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '--no-install-recommends', '--', ...plan.install], {
-        sudo: true,
-        timeoutMs: 15 * 60_000,
-      });
-    }
+    await installPackages(ctx.host, plan.install);
     if (plan.createNovaDir) await ctx.host.run(['mkdir', '-p', '-m', '755', NOVA_STATE_DIR], { sudo: true });
-    if (plan.writeSysctl) await ctx.host.writeFile(SYSCTL_FILE, sysctlFileContent(), { mode: 0o644, owner: 'root:root' });
-    if (plan.applySysctl) await ctx.host.run(['sysctl', '-p', SYSCTL_FILE], { sudo: true });
+    if (plan.writeSysctl) await ctx.host.writeFile(GRE_SYSCTL_FILE.path, sysctlFileContent(GRE_SYSCTL_FILE), { mode: 0o644, owner: 'root:root' });
+    if (plan.applySysctl) await applySysctlFile(ctx.host, GRE_SYSCTL_FILE);
     // Installing may itself ask for a reboot: look again rather than trust check's answer.
     if (plan.reboot || (!ctx.dryRun && (await rebootRequired(ctx)))) {
       ctx.log(`${REBOOT_REQUIRED} exists: rebooting`);
       await ctx.host.reboot();
       // A boot starts from kernel defaults; it should load sysctl.d, but apply must leave the
       // settings live whatever the boot did (a boot that skipped sysctl.d, a container host).
-      if (!ctx.dryRun && (await liveSysctlsDiffer(ctx)).length > 0) {
+      if (!ctx.dryRun && (await staleSysctls(ctx.host, GRE_SYSCTL_FILE)).length > 0) {
         ctx.log('sysctls not applied by the boot: applying them');
-        await ctx.host.run(['sysctl', '-p', SYSCTL_FILE], { sudo: true });
+        await applySysctlFile(ctx.host, GRE_SYSCTL_FILE);
       }
     }
   },

@@ -5,7 +5,7 @@
 import { JujuClient } from '../../remote/juju/client.ts';
 import { JUJU_SSH_KEY, homeDirectory, publicKeyIdentity, readJujuPublicKey } from '../../remote/juju/ssh-key.ts';
 import { isManaged, routerManagementAddress } from '../../remote/router/controller-addresses.ts';
-import { JUJU_PACKAGES, installPackages, missingPackages } from '../../remote/router/packages.ts';
+import { JUJU_PACKAGES, installPackages, missingPackages } from '../../remote/facts/packages.ts';
 import type { Step, StepContext } from '../step.ts';
 import type { ResolvedCluster, HostSession } from '../../remote/host.ts';
 

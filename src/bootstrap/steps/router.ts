@@ -9,14 +9,17 @@
 import { isManaged } from '../../remote/router/controller-addresses.ts';
 import { desiredRuleset } from '../../remote/router/desired-ruleset.ts';
 import type { RouterInterfaces } from '../../remote/router/interfaces.ts';
-import { ROUTER_PACKAGES, installPackages, missingPackages } from '../../remote/router/packages.ts';
+import { ROUTER_PACKAGES, installPackages, missingPackages } from '../../remote/facts/packages.ts';
+import { applySysctlFile, staleSysctls, sysctlFileContent, type SysctlFile } from '../../remote/facts/sysctl.ts';
 import { compareRuleset, restoreInput } from '../../remote/router/ruleset-sync.ts';
 import { readRouterInterfaces, readSavedTables } from '../../remote/router/router-facts.ts';
 import type { Step } from '../step.ts';
 
-export const SYSCTL_FILE = '/etc/sysctl.d/60-opencloud-router.conf';
-export const SYSCTL_CONTENT =
-  '# opencloud-provisioner (step router): the Juju/router VM routes between the public and the management network.\nnet.ipv4.ip_forward = 1\n';
+export const FORWARDING_SYSCTL_FILE: SysctlFile = {
+  path: '/etc/sysctl.d/60-opencloud-router.conf',
+  comment: 'opencloud-provisioner (step router): the Juju/router VM routes between the public and the management network.',
+  settings: { 'net.ipv4.ip_forward': '1' },
+};
 
 interface RouterPlan {
   readonly packages: readonly string[];
@@ -33,9 +36,8 @@ export const routerStep: Step<RouterPlan> = {
   retrySafe: true,
   async check(ctx) {
     const packages = await missingPackages(ctx.host, ROUTER_PACKAGES);
-    const sysctlFile = (await ctx.host.readFile(SYSCTL_FILE)) !== SYSCTL_CONTENT;
-    const forwarding = packages.includes('procps') ? '' : (await ctx.host.run(['sysctl', '-n', 'net.ipv4.ip_forward'], { readOnly: true })).trim();
-    const sysctlRuntime = forwarding !== '1';
+    const sysctlFile = (await ctx.host.readFile(FORWARDING_SYSCTL_FILE.path)) !== sysctlFileContent(FORWARDING_SYSCTL_FILE);
+    const sysctlRuntime = (await staleSysctls(ctx.host, FORWARDING_SYSCTL_FILE)).length > 0;
     let diffs: string[];
     let interfaces: RouterInterfaces | undefined;
     if (packages.length > 0) {
@@ -48,7 +50,7 @@ export const routerStep: Step<RouterPlan> = {
     const where = interfaces ? ` (public ${interfaces.public} by ${interfaces.publicFoundBy}, management ${interfaces.management})` : '';
     const todo = [
       ...(packages.length ? [`install ${packages.join(', ')}`] : []),
-      ...(sysctlFile ? [`write ${SYSCTL_FILE}`] : []),
+      ...(sysctlFile ? [`write ${FORWARDING_SYSCTL_FILE.path}`] : []),
       ...(sysctlRuntime ? ['turn IP forwarding on'] : []),
       ...(plan.rules ? [`rebuild the OPENCLOUD-* chains${where}: ${diffs.join('; ')}`] : []),
     ];
@@ -57,8 +59,8 @@ export const routerStep: Step<RouterPlan> = {
   },
   async apply(ctx, plan) {
     await installPackages(ctx.host, plan.packages);
-    if (plan.sysctlFile) await ctx.host.writeFile(SYSCTL_FILE, SYSCTL_CONTENT, { mode: 0o644, owner: 'root:root' });
-    if (plan.sysctlFile || plan.sysctlRuntime) await ctx.host.run(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], { sudo: true });
+    if (plan.sysctlFile) await ctx.host.writeFile(FORWARDING_SYSCTL_FILE.path, sysctlFileContent(FORWARDING_SYSCTL_FILE), { mode: 0o644, owner: 'root:root' });
+    if (plan.sysctlFile || plan.sysctlRuntime) await applySysctlFile(ctx.host, FORWARDING_SYSCTL_FILE);
     if (!plan.rules) return;
     const interfaces = await readRouterInterfaces(ctx.host, ctx.cluster);
     const desired = desiredRuleset(ctx.cluster, interfaces);

@@ -6,7 +6,11 @@ import { opencloud } from '../../../lab/proc.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRelation, unitOnMachine, findMachineByAddress } from '../../../src/remote/juju/status.ts';
 import { STEPS } from '../../../src/bootstrap/steps/index.ts';
-import { GRE_SYSCTLS, SYSCTL_FILE, sysctlFileContent } from '../../../src/bootstrap/steps/compute-config.ts';
+import { GRE_SYSCTL_FILE } from '../../../src/bootstrap/steps/compute-config.ts';
+import { sysctlFileContent } from '../../../src/remote/facts/sysctl.ts';
+
+const SYSCTL_FILE = GRE_SYSCTL_FILE.path;
+const GRE_SYSCTLS = GRE_SYSCTL_FILE.settings;
 import type { AnyStep, Step } from '../../../src/bootstrap/step.ts';
 import { COMPUTE_RELATIONS } from '../../../src/inventory/reference.ts';
 import { skipLabTests, startLab, type Lab, type LabHost } from '../../../lab/lab.ts';
@@ -35,7 +39,7 @@ describe.skipIf(skipLabTests())('compute nodes join an existing controller (lab)
     );
     expect(await sh(host.name, 'cat /root/.ssh/authorized_keys')).toContain(lab.router.clientKeyLine!);
     expect(await sh(host.name, 'test -d /var/lib/nova && echo dir')).toBe('dir\n');
-    expect(await sh(host.name, `cat ${SYSCTL_FILE}`)).toBe(sysctlFileContent());
+    expect(await sh(host.name, `cat ${SYSCTL_FILE}`)).toBe(sysctlFileContent(GRE_SYSCTL_FILE));
     for (const [key, value] of Object.entries(GRE_SYSCTLS)) {
       expect(await sh(host.name, `cat /proc/sys/${key.replace(/\./g, '/')}`), key).toBe(`${value}\n`);
     }
