@@ -8,6 +8,7 @@ import { InventorySchema, UNKNOWN_KEY_SEPARATOR, type Inventory } from './schema
 import { checkInventory, type Path } from './rules.ts';
 import { toModel, type ClusterModel } from './model.ts';
 import { InventoryError, type Diagnostic } from './diagnostic.ts';
+import { publicKeyFileProblem } from './public-key-file.ts';
 
 export interface LoadResult {
   /** Present when the file is valid. */
@@ -80,6 +81,14 @@ export function loadInventories(files: readonly string[]): LoadedInventories {
       continue;
     }
     clusterFiles.set(result.model.name, file);
+    const c = result.model.controller;
+    // Files the inventory names, read as synthesis will read them (not part of parseInventory,
+    // which looks at the text alone).
+    const unreadable = c.kind === 'managed' && c.publicKeyFile ? publicKeyFileProblem(c.publicKeyFile) : undefined;
+    if (unreadable) {
+      diagnostics.push(result.diagnosticAt(['controller', 'publicKeyFile'], unreadable));
+      continue;
+    }
     models.push(result.model);
   }
   return { files: loaded, models, diagnostics };

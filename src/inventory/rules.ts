@@ -4,7 +4,6 @@ import type { Inventory } from './schema.ts';
 import { awsReservedReason, contains, isAnyAddress, isNetworkAddress, offsetInNetwork, overlaps } from './network.ts';
 import { SERVICE_VM_NAMES, SERVICE_VMS } from './reference.ts';
 import { serviceVmIp } from './model.ts';
-import { publicKeyFileProblem } from './public-key-file.ts';
 
 export type Path = readonly (string | number)[];
 
@@ -84,8 +83,6 @@ function checkManaged(inv: Inventory, report: Report) {
   // SSH to the router is opened to the client networks other than "any": someone must be left.
   if (c.clientCidrs.length > 0 && c.clientCidrs.every(isAnyAddress))
     report(at('clientCidrs'), "must also name the operator's own network: SSH to the router is never opened to 0.0.0.0/0");
-  const unreadable = c.publicKeyFile ? publicKeyFileProblem(c.publicKeyFile) : undefined;
-  if (unreadable) report(at('publicKeyFile'), unreadable);
 
   // Every service VM needs an address AWS will hand out, whether given or from the reference offsets.
   const vmIps = SERVICE_VM_NAMES.map((vm) => {

@@ -1,7 +1,11 @@
 // One test per kind of bad input, each asserting the exact line and column reported.
 import { describe, expect, it } from 'vitest';
 import { EXISTING, MANAGED, edit, problems } from './fixtures.ts';
-import { parseInventory } from '../../src/inventory/load.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatText } from '../../src/inventory/diagnostic.ts';
+import { loadInventories, parseInventory } from '../../src/inventory/load.ts';
 import { SERVICE_VMS, type ServiceVmName } from '../../src/inventory/reference.ts';
 
 describe('valid inventories', () => {
@@ -246,8 +250,16 @@ describe('what synthesis needs, checked with the inventory', () => {
   });
 
   it('refuses a publicKeyFile that is not a readable OpenSSH public key, at its value', () => {
-    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [203.0.113.0/24]\n  publicKeyFile: /nonexistent/opencloud.pub' }))).toEqual([
-      '9:18: controller.publicKeyFile: cannot be read (/nonexistent/opencloud.pub): ENOENT',
+    const dir = mkdtempSync(join(tmpdir(), 'opencloud-load-'));
+    const file = join(dir, 'lab.yaml');
+    writeFileSync(file, edit(MANAGED, { 8: '  clientCidrs: [203.0.113.0/24]\n  publicKeyFile: /nonexistent/opencloud.pub' }));
+    expect(loadInventories([file]).diagnostics.map(formatText)).toEqual([
+      `${file}:9:18: controller.publicKeyFile: cannot be read (/nonexistent/opencloud.pub): ENOENT`,
+    ]);
+    writeFileSync(join(dir, 'id.pub'), 'not a key\n');
+    writeFileSync(file, edit(MANAGED, { 8: `  clientCidrs: [203.0.113.0/24]\n  publicKeyFile: ${join(dir, 'id.pub')}` }));
+    expect(loadInventories([file]).diagnostics.map((d) => d.message)).toEqual([
+      `controller.publicKeyFile: ${join(dir, 'id.pub')} is not an OpenSSH public key (one line, "ssh-ed25519 AAAA...")`,
     ]);
   });
 });
