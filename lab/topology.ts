@@ -1,4 +1,5 @@
 /** The lab's fixed addressing plan; test inventories use these addresses. */
+import { ROUTER_VM, SERVICE_VM_NAMES, SERVICE_VMS as REFERENCE_VMS } from '../src/inventory/reference.ts';
 
 export type Role = 'router' | 'service' | 'compute' | 'client';
 export type NetworkName = 'public' | 'management';
@@ -9,17 +10,10 @@ export const OPERATOR_IP = '198.51.100.1';
 export const ROUTER_PUBLIC_IP = '198.51.100.2';
 export const ROUTER_MANAGEMENT_IP = '192.168.100.10';
 
-export const SERVICE_VMS: ReadonlyArray<readonly [name: string, ip: string]> = [
-  ['ceilometer', '192.168.100.20'],
-  ['glance', '192.168.100.30'],
-  ['keystone', '192.168.100.40'],
-  ['mysql', '192.168.100.50'],
-  ['nagios', '192.168.100.60'],
-  ['quantum-gateway', '192.168.100.70'],
-  ['nova-cloud-controller', '192.168.100.90'],
-  ['openstack-dashboard', '192.168.100.100'],
-  ['rabbitmq-server', '192.168.100.110'],
-];
+/** The service VMs behind the router, at their reference addresses, in address order. */
+export const SERVICE_VMS: ReadonlyArray<readonly [name: string, ip: string]> = SERVICE_VM_NAMES.filter((vm) => vm !== ROUTER_VM)
+  .map((vm) => [vm, `192.168.100.${REFERENCE_VMS[vm].hostOffset}`] as const)
+  .sort((a, b) => REFERENCE_VMS[a[0]].hostOffset - REFERENCE_VMS[b[0]].hostOffset);
 
 /** Compute nodes take .11, .12, ...; the client sits at .70, so at most 59 of them. */
 const MAX_COMPUTE_NODES = 59;

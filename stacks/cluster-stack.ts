@@ -17,7 +17,7 @@ import { ManagementNetwork } from './management-network.ts';
 import { PropsError } from './props.ts';
 import { Router } from './router.ts';
 import { ClusterSecurityGroup } from './security-group.ts';
-import { ServiceVm } from './service-vm.ts';
+import { ServiceVmInstance } from './service-vm.ts';
 import { StateBackend } from './state-backend.ts';
 import { CLUSTER_TAG } from './tags.ts';
 import { UbuntuAmi } from './ubuntu-ami.ts';
@@ -112,7 +112,7 @@ export class ClusterStack extends TerraformStack {
         vms.set(vm.name, { ip: router.managementIp, dns: router.privateDns });
         continue;
       }
-      const instance = new ServiceVm(this, `vm-${vm.name}`, {
+      const instance = new ServiceVmInstance(this, `vm-${vm.name}`, {
         cluster,
         vm,
         subnetId: network.managementSubnetId,

@@ -6,14 +6,14 @@ import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface/inde
 import { NetworkInterfaceAttachmentA as NetworkInterfaceAttachment } from '@cdktf/provider-aws/lib/network-interface-attachment/index.js';
 import { Construct } from 'constructs';
 import { ipv4, positive, required } from './props.ts';
-import { instanceBase, type ServiceVmSpec } from './service-vm.ts';
+import { instanceBase, type ServiceVmShape } from './service-vm.ts';
 import { clusterTags } from './tags.ts';
 
 export interface RouterProps {
   /** Cluster name, for tags. */
   readonly cluster: string;
   /** The Juju VM of the model (its `ip` is the fixed management address). */
-  readonly vm: ServiceVmSpec;
+  readonly vm: ServiceVmShape;
   /** Subnet of the public interface. */
   readonly publicSubnetId: string;
   /** Subnet of the management interface. */

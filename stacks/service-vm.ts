@@ -1,26 +1,18 @@
 // One of the controller's service VMs as an EC2 instance on the management network.
 import { Instance, type InstanceConfig } from '@cdktf/provider-aws/lib/instance/index.js';
 import { Construct } from 'constructs';
+import type { ServiceVm } from '../src/inventory/model.ts';
 import { ipv4, nonEmpty, positive, required } from './props.ts';
 import { clusterTags, SERVICE_TAG } from './tags.ts';
 
-/** What the instance is made of: a service VM of the model (reference sizes with overrides). */
-export interface ServiceVmSpec {
-  /** VM name from the reference table, e.g. keystone. */
-  readonly name: string;
-  /** EC2 instance type (the reference vCPU/RAM, or the inventory's override). */
-  readonly instanceType: string;
-  /** Root volume size in GiB. */
-  readonly diskGiB: number;
-  /** Fixed address on the management network. */
-  readonly ip: string;
-}
+/** What the instance is made of: a service VM of the model (reference sizes with the inventory's overrides). */
+export type ServiceVmShape = Pick<ServiceVm, 'name' | 'instanceType' | 'diskGiB' | 'ip'>;
 
 export interface ServiceVmProps {
   /** Cluster name, for tags. */
   readonly cluster: string;
-  /** The VM. */
-  readonly vm: ServiceVmSpec;
+  /** The VM: its name (e.g. keystone), EC2 instance type, root volume size in GiB and fixed management address. */
+  readonly vm: ServiceVmShape;
   /** Management subnet. */
   readonly subnetId: string;
   /** Security groups of the VM. */
@@ -47,7 +39,7 @@ export function instanceBase(cluster: string, service: string, props: { instance
   };
 }
 
-export class ServiceVm extends Construct {
+export class ServiceVmInstance extends Construct {
   readonly instanceId: string;
   readonly privateIp: string;
   /** The EC2 private DNS name, e.g. ip-192-168-100-40.ec2.internal. */
@@ -55,7 +47,7 @@ export class ServiceVm extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceVmProps) {
     super(scope, id);
-    const C = 'ServiceVm';
+    const C = 'ServiceVmInstance';
     const vm = required(C, 'vm', props.vm);
     const name = required(C, 'vm.name', vm.name);
     const instance = new Instance(this, 'instance', {

@@ -1,23 +1,8 @@
 // The OpenCloud reference facts (../shared/opencloud-reference.md) as typed data: the defaults
 // every inventory starts from. Each of them stays overridable in the inventory.
 
-/** Names of the ten service VMs on the controller's management network. */
-export const SERVICE_VM_NAMES = [
-  'juju',
-  'mysql',
-  'rabbitmq-server',
-  'keystone',
-  'glance',
-  'nova-cloud-controller',
-  'quantum-gateway',
-  'openstack-dashboard',
-  'ceilometer',
-  'nagios',
-] as const;
-
-export type ServiceVmName = (typeof SERVICE_VM_NAMES)[number];
-
-export interface ServiceVmSpec {
+/** One row of the reference table of service VMs (the originals' sizes and fixed addresses). */
+export interface ServiceVmReference {
   /** Charms deployed on this VM (the Juju VM runs the state server, no charm). */
   readonly charms: readonly string[];
   readonly vcpus: number;
@@ -31,7 +16,7 @@ export interface ServiceVmSpec {
   readonly hostAlias: string;
 }
 
-export const SERVICE_VMS: Readonly<Record<ServiceVmName, ServiceVmSpec>> = {
+const SERVICE_VM_TABLE = {
   juju: { charms: [], vcpus: 1, memoryMiB: 2048, diskGiB: 20, instanceType: 't3.small', hostOffset: 10, hostAlias: 'juju' },
   mysql: { charms: ['mysql'], vcpus: 2, memoryMiB: 4096, diskGiB: 40, instanceType: 't3.medium', hostOffset: 50, hostAlias: 'mysql' },
   'rabbitmq-server': { charms: ['rabbitmq-server'], vcpus: 2, memoryMiB: 4096, diskGiB: 40, instanceType: 't3.medium', hostOffset: 110, hostAlias: 'rabbitmq' },
@@ -42,7 +27,15 @@ export const SERVICE_VMS: Readonly<Record<ServiceVmName, ServiceVmSpec>> = {
   'openstack-dashboard': { charms: ['openstack-dashboard'], vcpus: 1, memoryMiB: 2048, diskGiB: 20, instanceType: 't3.small', hostOffset: 100, hostAlias: 'dashboard' },
   ceilometer: { charms: ['ceilometer', 'mongodb'], vcpus: 1, memoryMiB: 2048, diskGiB: 20, instanceType: 't3.small', hostOffset: 20, hostAlias: 'ceilometer' },
   nagios: { charms: ['nagios'], vcpus: 1, memoryMiB: 2048, diskGiB: 20, instanceType: 't3.small', hostOffset: 60, hostAlias: 'nagios' },
-};
+} satisfies Record<string, ServiceVmReference>;
+
+export type ServiceVmName = keyof typeof SERVICE_VM_TABLE;
+
+/** The ten service VMs on the controller's management network, in the reference table's order. */
+export const SERVICE_VMS: Readonly<Record<ServiceVmName, ServiceVmReference>> = SERVICE_VM_TABLE;
+
+/** Names of the ten service VMs, in the reference table's order. */
+export const SERVICE_VM_NAMES = Object.keys(SERVICE_VMS) as readonly ServiceVmName[];
 
 /** The VM that runs Juju and routes between the public and the management network. */
 export const ROUTER_VM: ServiceVmName = 'juju';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { ManagementNetwork } from '../../stacks/management-network.ts';
-import { ServiceVm } from '../../stacks/service-vm.ts';
+import { ServiceVmInstance } from '../../stacks/service-vm.ts';
 import { ClientFirewall } from '../../stacks/client-firewall.ts';
 import { ClusterSecurityGroup } from '../../stacks/security-group.ts';
 import { ClusterKeyPair } from '../../stacks/key-pair.ts';
@@ -43,11 +43,11 @@ describe('construct properties', () => {
     expect(() => new ManagementNetwork(stack(), 'n', { ...network, publicSubnetCidr: '10.1.0.0/24' })).toThrow('ManagementNetwork: publicSubnetCidr 10.1.0.0/24 is not inside vpcCidr 10.0.0.0/16');
     expect(() => new ManagementNetwork(stack(), 'n', { ...network, managementCidr: '10.0.100.0' })).toThrow(/^ManagementNetwork: managementCidr must be an IPv4 CIDR/);
     expect(() => new ManagementNetwork(stack(), 'n', { ...network, managementCidr: '10.0.1.0/25' })).toThrow('ManagementNetwork: managementCidr 10.0.1.0/25 overlaps publicSubnetCidr');
-    const vm = { name: 'keystone', instanceType: 't3.medium', diskGiB: 40, ip: '10.0.100.40' };
+    const vm = { name: 'keystone' as const, instanceType: 't3.medium', diskGiB: 40, ip: '10.0.100.40' };
     const vmProps = { cluster: 'x', vm, subnetId: 'subnet-1', securityGroupIds: ['sg-1'], imageId: 'ami-1', keyName: 'k' };
-    expect(() => new ServiceVm(stack(), 'vm', { ...vmProps, vm: { ...vm, ip: '10.0.100.400' } })).toThrow(/^ServiceVm: vm\.ip must be an IPv4 address/);
-    expect(() => new ServiceVm(stack(), 'vm', { ...vmProps, vm: { ...vm, diskGiB: 0 } })).toThrow(/^ServiceVm: vm\.diskGiB must be a number above 0/);
-    expect(() => new ServiceVm(stack(), 'vm', { ...vmProps, securityGroupIds: [] })).toThrow('ServiceVm: securityGroupIds must not be empty');
+    expect(() => new ServiceVmInstance(stack(), 'vm', { ...vmProps, vm: { ...vm, ip: '10.0.100.400' } })).toThrow(/^ServiceVmInstance: vm\.ip must be an IPv4 address/);
+    expect(() => new ServiceVmInstance(stack(), 'vm', { ...vmProps, vm: { ...vm, diskGiB: 0 } })).toThrow(/^ServiceVmInstance: vm\.diskGiB must be a number above 0/);
+    expect(() => new ServiceVmInstance(stack(), 'vm', { ...vmProps, securityGroupIds: [] })).toThrow('ServiceVmInstance: securityGroupIds must not be empty');
     expect(() => new ClusterKeyPair(stack(), 'k', { cluster: 'x', keyName: 'k', publicKeyFile: '/nonexistent/key.pub' })).toThrow(/^ClusterKeyPair: publicKeyFile cannot be read/);
   });
 
