@@ -1,16 +1,16 @@
 // The `opencloud` command. Exit codes: 0 success, 1 invalid input or a failed run, 2 usage errors.
 // No stack trace reaches the operator unless OPENCLOUD_DEBUG is set.
-import { Command, CommanderError, Option } from 'commander';
-import { validate } from './commands/validate.ts';
-import { registerReviewCommands } from './commands/review.ts';
+import { Command, CommanderError } from 'commander';
 import { registerBootstrap } from './commands/bootstrap.ts';
+import { registerDiagram } from './commands/diagram.ts';
+import { registerDiff } from './commands/diff.ts';
 import { registerPreflight } from './commands/preflight.ts';
 import { registerClientConfig } from './commands/client-config.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerValidate } from './commands/validate.ts';
 import { InventoryFileError } from './inventory/load.ts';
 import { InventoryError } from './inventory/diagnostic.ts';
 import { CliError } from './cli-error.ts';
-
 
 export function buildProgram(out: (line: string) => void): Command {
   const program = new Command('opencloud')
@@ -18,20 +18,14 @@ export function buildProgram(out: (line: string) => void): Command {
     .showHelpAfterError('(run opencloud --help for usage)')
     .exitOverride();
 
-  program
-    .command('validate')
-    .description('check inventories; print each problem as FILE:LINE:COL: message')
-    .argument('[files...]', 'inventory files (default: every inventory/*.yaml)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'github']).default('text'))
-    .action((files: string[], opts: { format: 'text' | 'github' }) => {
-      process.exitCode = validate(files, { format: opts.format, out });
-    });
-
+  // Each command registers itself; every error reaches reportError below.
+  registerValidate(program, out);
   registerBootstrap(program, out);
   registerPreflight(program, out);
   registerClientConfig(program, out);
   registerStatus(program, out);
-  registerReviewCommands(program, out);
+  registerDiff(program, out);
+  registerDiagram(program, out);
 
   return program;
 }

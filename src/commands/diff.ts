@@ -1,6 +1,7 @@
 // `opencloud diff`: what two versions of the repository synthesize, stack by stack, for a
 // reviewer; read from the Terraform JSON, so no terraform binary, state or credentials needed.
 import { execFileSync } from 'node:child_process';
+import { Option, type Command } from 'commander';
 import { formatDiffJson } from '../review/format-json.ts';
 import { formatDiffMarkdown } from '../review/format-markdown.ts';
 import { formatDiffText } from '../review/format-text.ts';
@@ -22,6 +23,19 @@ export interface DiffOptions {
   readonly cwd?: string;
   /** Whether terraform is installed; looked up on PATH by default. */
   readonly terraformPresent?: boolean;
+}
+
+export function registerDiff(program: Command, out: (line: string) => void): void {
+  program
+    .command('diff')
+    .description('compare what two versions of the repository synthesize, per stack, without terraform')
+    .option('--base <ref|dir>', 'git ref (synthesized in a temporary worktree) or synthesized cdktf.out directory', 'HEAD')
+    .option('--head <dir>', 'synthesized cdktf.out directory (default: synthesize the working tree)')
+    .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .option('--exit-code', 'exit 1 when anything changed, like git diff --exit-code', false)
+    .action(async (opts: { base: string; head?: string; format: DiffFormat; exitCode: boolean }) => {
+      process.exitCode = await diff({ base: opts.base, ...(opts.head ? { head: opts.head } : {}), format: opts.format, exitCode: opts.exitCode, out });
+    });
 }
 
 export async function diff(opts: DiffOptions): Promise<0 | 1> {

@@ -1,4 +1,5 @@
 // `opencloud validate [FILE...]`: every problem of every inventory, one line each.
+import { Option, type Command } from 'commander';
 import { formatGithub, formatText } from '../inventory/diagnostic.ts';
 import { inventoryFiles, loadInventories } from '../inventory/load.ts';
 
@@ -7,6 +8,17 @@ export type DiagnosticFormat = 'text' | 'github';
 export interface ValidateOptions {
   readonly format: DiagnosticFormat;
   readonly out: (line: string) => void;
+}
+
+export function registerValidate(program: Command, out: (line: string) => void): void {
+  program
+    .command('validate')
+    .description('check inventories; print each problem as FILE:LINE:COL: message')
+    .argument('[files...]', 'inventory files (default: every inventory/*.yaml)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'github']).default('text'))
+    .action((files: string[], opts: { format: DiagnosticFormat }) => {
+      process.exitCode = validate(files, { format: opts.format, out });
+    });
 }
 
 /** Exit code 0 when every file is valid, 1 otherwise. Unreadable files throw InventoryFileError. */

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReviewError } from './review-error.ts';
+import { CliError } from '../cli-error.ts';
 import { findStacksDir, readStacksDir, type SynthesizedStacks } from '../terraform/terraform-json.ts';
 
 export const STACKS_ENTRY = join('stacks', 'main.ts');
@@ -47,7 +47,7 @@ function tsxCli(checkout: string): string {
       // try the next one
     }
   }
-  throw new ReviewError('tsx is not installed: run npm ci');
+  throw new CliError('tsx is not installed: run npm ci');
 }
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, label: string): Promise<void> {
@@ -62,13 +62,13 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new ReviewError(`cannot synthesize ${label}: ${err.message}`));
+      reject(new CliError(`cannot synthesize ${label}: ${err.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve();
       const tail = output.trim().split('\n').slice(-25).join('\n');
-      reject(new ReviewError(`synthesizing ${label} failed (${signal ? `killed by ${signal}` : `exit ${code}`}):\n${tail}`));
+      reject(new CliError(`synthesizing ${label} failed (${signal ? `killed by ${signal}` : `exit ${code}`}):\n${tail}`));
     });
   });
 }

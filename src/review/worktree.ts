@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReviewError } from './review-error.ts';
+import { CliError } from '../cli-error.ts';
 
 export function git(repo: string, args: string[]): string {
   return execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -19,13 +19,13 @@ export function repositoryRoot(dir: string): string | undefined {
   }
 }
 
-/** The commit a ref names; a ReviewError (usage) when it names none. */
+/** The commit a ref names; a CliError (usage) when it names none. */
 export function resolveCommit(repo: string, ref: string): string {
-  if (ref.startsWith('-')) throw new ReviewError(`"${ref}" is not a git ref`, 2);
+  if (ref.startsWith('-')) throw new CliError(`"${ref}" is not a git ref`, 2);
   try {
     return git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   } catch {
-    throw new ReviewError(`"${ref}" is neither a directory nor a commit of ${repo}`, 2);
+    throw new CliError(`"${ref}" is neither a directory nor a commit of ${repo}`, 2);
   }
 }
 
@@ -55,7 +55,7 @@ export async function withWorktree<T>(repo: string, commit: string, use: (checko
     try {
       git(repo, ['worktree', 'add', '--detach', checkout, commit]);
     } catch (err) {
-      throw new ReviewError(`cannot check out ${commit}: ${(err as { stderr?: string }).stderr?.toString().trim() || String(err)}`);
+      throw new CliError(`cannot check out ${commit}: ${(err as { stderr?: string }).stderr?.toString().trim() || String(err)}`);
     }
     // The old version runs with our dependencies: installing its own would take minutes.
     const modules = join(repo, 'node_modules');

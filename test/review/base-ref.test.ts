@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diff } from '../../src/commands/diff.ts';
-import { ReviewError } from '../../src/review/review-error.ts';
+import { CliError } from '../../src/cli-error.ts';
 import { EXAMPLE_YAML, withFourthNode } from './inventory-variants.ts';
 
 const project = new URL('../..', import.meta.url).pathname;
@@ -104,8 +104,8 @@ describe('diff --base REF', () => {
 
   it('refuses what is neither a directory nor a commit, as a usage error', async () => {
     const err = await run({ base: 'no-such-branch' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ReviewError);
-    expect((err as ReviewError).exitCode).toBe(2);
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as CliError).exitCode).toBe(2);
   });
 
   it('compares two synthesized directories without git', async () => {
