@@ -4,8 +4,10 @@
 import { Command, Option } from 'commander';
 import { bootstrap } from '../bootstrap/bootstrap.ts';
 import { STEPS } from '../bootstrap/steps/index.ts';
-import { preflightStep } from '../bootstrap/steps/preflight.ts';
 import { clusterModel, clusterOutputs, positiveInt } from './cluster-argument.ts';
+
+/** The registry's id of the preflight step, the only one this command runs. */
+const PREFLIGHT_STEP = 'preflight';
 
 interface PreflightCommandOptions {
   outputs?: string;
@@ -28,8 +30,8 @@ export function registerPreflight(program: Command, out: (line: string) => void)
       const result = await bootstrap({
         model,
         ...(outputs ? { outputs } : {}),
-        steps: STEPS.some((s) => s.id === preflightStep.id) ? STEPS : [preflightStep],
-        only: [preflightStep.id],
+        steps: STEPS,
+        only: [PREFLIGHT_STEP],
         dryRun: false, // preflight only reads: its check never asks for a change
         concurrency: opts.concurrency,
         acceptNewHostKeys: opts.acceptNewHostKeys ?? false,

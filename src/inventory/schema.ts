@@ -206,7 +206,4 @@ export const InventorySchema = strict({
 });
 
 export type Inventory = z.output<typeof InventorySchema>;
-export type InventoryInput = z.input<typeof InventorySchema>;
 export type ComputeNodeEntry = Inventory['computeNodes'][number];
-export type ManagedControllerEntry = Extract<Inventory['controller'], { kind: 'managed' }>;
-export type ExistingControllerEntry = Extract<Inventory['controller'], { kind: 'existing' }>;

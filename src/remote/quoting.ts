@@ -44,7 +44,3 @@ export function commandLine(command: Command, opts: { sudo?: boolean; user: stri
   return quoteArgv([...prefix, ...argv]);
 }
 
-/** How a command is shown to the operator (dry run, logs): scripts by their argv, readable. */
-export function describeCommand(command: Command, opts: { sudo?: boolean; user: string }): string {
-  return commandLine(command, opts);
-}
