@@ -1,7 +1,7 @@
 // Who may reach the router from outside: the forwarded service ports and SSH, from the
 // operator's client networks only.
 import { Construct } from 'constructs';
-import { isAnyAddress } from '../src/inventory/network.ts';
+import { coversAnyClient, isWideNetwork, shareOfIpv4, sshClientCidrs } from '../src/inventory/client-networks.ts';
 import type { PortForward } from '../src/inventory/reference.ts';
 import { cidr, nonEmpty, PropsError } from './props.ts';
 import type { ClusterSecurityGroup } from './security-group.ts';
@@ -24,7 +24,7 @@ export interface ClientFirewallProps {
  * allowAnyClient: that flag is about the OpenStack APIs, and the Juju VM holds the cluster's keys.
  */
 export class ClientFirewall extends Construct {
-  /** Client networks that got SSH (clientCidrs without 0.0.0.0/0). */
+  /** Client networks that got SSH (clientCidrs but those that are "any client" by themselves). */
   readonly sshCidrs: readonly string[];
 
   constructor(scope: Construct, id: string, props: ClientFirewallProps) {
@@ -33,11 +33,14 @@ export class ClientFirewall extends Construct {
     const clients = nonEmpty(C, 'clientCidrs', props.clientCidrs);
     clients.forEach((c, i) => {
       cidr(C, `clientCidrs[${i}]`, c);
-      if (isAnyAddress(c) && !props.allowAnyClient) {
-        throw new PropsError(C, `clientCidrs[${i}]`, `${c} opens the forwarded ports to the world; set allowAnyClient`);
+      if (isWideNetwork(c) && !props.allowAnyClient) {
+        throw new PropsError(C, `clientCidrs[${i}]`, `${c} opens the forwarded ports to the world (${shareOfIpv4([c])} of IPv4); set allowAnyClient`);
       }
     });
-    this.sshCidrs = clients.filter((c) => !isAnyAddress(c));
+    if (coversAnyClient(clients) && !props.allowAnyClient) {
+      throw new PropsError(C, 'clientCidrs', `${clients.join(', ')} open the forwarded ports to the world (${shareOfIpv4(clients)} of IPv4); set allowAnyClient`);
+    }
+    this.sshCidrs = sshClientCidrs(clients);
     if (this.sshCidrs.length === 0) {
       throw new PropsError(C, 'clientCidrs', 'must name at least one network other than 0.0.0.0/0: SSH to the router is never open to the world');
     }

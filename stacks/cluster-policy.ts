@@ -1,9 +1,10 @@
 // Rules every synthesized cluster stack must follow, checked at synthesis (a validation on the
-// stack): nothing open to the world but the forwarded ports, and every taggable resource
+// stack): nothing open to the world (by coverage: client-networks.ts) but the forwarded ports, and every taggable resource
 // carrying the cluster tag.
 import { TerraformResource, TerraformStack } from 'cdktf';
 import type { IValidation } from 'constructs';
-import { isWorld, protocolNumber, rulesOf, type SecurityRule } from '../src/terraform/security-rules.ts';
+import { coversAnyClient, isWideNetwork, shareOfIpv4 } from '../src/inventory/client-networks.ts';
+import { isNetwork, isWorld, protocolNumber, rulesOf, type SecurityRule } from '../src/terraform/security-rules.ts';
 import type { JsonObject } from '../src/terraform/terraform-json.ts';
 import { CLUSTER_TAG } from './tags.ts';
 
@@ -18,9 +19,7 @@ export interface ClusterPolicyProps {
 }
 
 /** Why an ingress open to the world is refused, or undefined when it is allowed. */
-function worldOpenProblem(rule: SecurityRule, allowed: ReadonlySet<number>): string | undefined {
-  if (rule.direction !== 'ingress' || !isWorld(rule.peer)) return undefined;
-  const what = rule.peer;
+function worldOpenProblem(rule: SecurityRule, what: string, allowed: ReadonlySet<number>): string | undefined {
   if (rule.protocol !== 'tcp') {
     const name = rule.protocol === 'all' ? 'all traffic' : `IP protocol ${protocolNumber(rule.protocol)}`;
     return `opens ${name} to the world (${what}); only the forwarded TCP ports may be`;
@@ -56,6 +55,7 @@ export class ClusterPolicy implements IValidation {
 
   validate(): string[] {
     const errors: string[] = [];
+    const byPort = new Map<string, { rule: SecurityRule; peers: string[]; paths: string[] }>();
     for (const node of this.stack.node.findAll()) {
       if (!TerraformResource.isTerraformResource(node)) continue;
       const r = node as TerraformResource;
@@ -64,8 +64,18 @@ export class ClusterPolicy implements IValidation {
       const body = r.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
       const cfg = Object.values(body.resource?.[type] ?? {})[0] ?? {};
       for (const rule of rulesOf(type, r.node.id, cfg as JsonObject, {})) {
-        const problem = worldOpenProblem(rule, this.allowed);
-        if (problem) errors.push(`${r.node.path}: ${type} ${problem}`);
+        if (rule.direction !== 'ingress') continue;
+        if (isWorld(rule.peer) || (isNetwork(rule.peer) && isWideNetwork(rule.peer))) {
+          const problem = worldOpenProblem(rule, rule.peer, this.allowed);
+          if (problem) errors.push(`${r.node.path}: ${type} ${problem}`);
+        } else if (isNetwork(rule.peer) && !rule.peer.includes(':')) {
+          // Narrow rules may still add up to the world: 0.0.0.0/1 + 128.0.0.0/1 on one port.
+          const key = `${rule.group}|${rule.protocol}|${rule.fromPort ?? ''}|${rule.toPort ?? ''}`;
+          const entry = byPort.get(key) ?? { rule, peers: [], paths: [] };
+          entry.peers.push(rule.peer);
+          entry.paths.push(r.node.path);
+          byPort.set(key, entry);
+        }
       }
       if ('tagsInput' in r) {
         const tags = (cfg.tags ?? {}) as Record<string, unknown>;
@@ -73,6 +83,11 @@ export class ClusterPolicy implements IValidation {
           errors.push(`${r.node.path}: ${type} lacks the tag ${CLUSTER_TAG}=${this.props.cluster}`);
         }
       }
+    }
+    for (const { rule, peers, paths } of byPort.values()) {
+      if (!coversAnyClient(peers)) continue;
+      const problem = worldOpenProblem(rule, `${peers.join(' + ')}: ${shareOfIpv4(peers)} of IPv4`, this.allowed);
+      if (problem) errors.push(`${paths.join(', ')}: together ${problem}`);
     }
     return errors;
   }

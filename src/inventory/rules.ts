@@ -4,6 +4,7 @@ import type { Inventory } from './schema.ts';
 import { awsReservedReason, contains, isAnyAddress, isNetworkAddress, offsetInNetwork, overlaps } from './network.ts';
 import { SERVICE_VM_NAMES, SERVICE_VMS } from './reference.ts';
 import { serviceVmIp } from './model.ts';
+import { ANY_CLIENT_PREFIX, coversAnyClient, isWideNetwork, shareOfIpv4, sshClientCidrs } from './client-networks.ts';
 
 export type Path = readonly (string | number)[];
 
@@ -76,13 +77,22 @@ function checkManaged(inv: Inventory, report: Report) {
   if (overlaps(c.publicSubnetCidr, c.managementCidr))
     report(at('managementCidr'), `${c.managementCidr} overlaps publicSubnetCidr ${c.publicSubnetCidr}`);
 
+  // Judged by coverage (client-networks.ts): 0.0.0.0/1 + 128.0.0.0/1 is the world too.
   c.clientCidrs.forEach((cidr, i) => {
-    if (isAnyAddress(cidr) && !c.allowAnyClient)
+    if (!isNetworkAddress(cidr)) report(at('clientCidrs', i), `${cidr} is not a network address; host bits must be zero`);
+    else if (isAnyAddress(cidr) && !c.allowAnyClient)
       report(at('clientCidrs', i), `${cidr} opens the forwarded ports to the whole Internet; set controller.allowAnyClient: true if that is really meant`);
+    else if (isWideNetwork(cidr) && !c.allowAnyClient)
+      report(at('clientCidrs', i), `${cidr} opens the forwarded ports to ${shareOfIpv4([cidr])} of the Internet (a /${ANY_CLIENT_PREFIX} or more counts as any client); set controller.allowAnyClient: true if that is really meant`);
   });
-  // SSH to the router is opened to the client networks other than "any": someone must be left.
-  if (c.clientCidrs.length > 0 && c.clientCidrs.every(isAnyAddress))
+  if (!c.allowAnyClient && !c.clientCidrs.some(isWideNetwork) && coversAnyClient(c.clientCidrs))
+    report(at('clientCidrs'), `together cover ${shareOfIpv4(c.clientCidrs)} of the Internet (a /${ANY_CLIENT_PREFIX}'s worth or more counts as any client); set controller.allowAnyClient: true if that is really meant`);
+  // SSH to the router goes to the client networks that are not "any client" by themselves.
+  const ssh = sshClientCidrs(c.clientCidrs);
+  if (c.clientCidrs.length > 0 && ssh.length === 0)
     report(at('clientCidrs'), "must also name the operator's own network: SSH to the router is never opened to 0.0.0.0/0");
+  else if (c.allowAnyClient && coversAnyClient(ssh))
+    report(at('clientCidrs'), `the networks SSH is opened to (${ssh.join(', ')}) together cover ${shareOfIpv4(ssh)} of the Internet: SSH to the router is never opened that wide`);
 
   // Every service VM needs an address AWS will hand out, whether given or from the reference offsets.
   const vmIps = SERVICE_VM_NAMES.map((vm) => {

@@ -1,6 +1,7 @@
 // The changes a reviewer must not miss in a long diff: an instance destroyed or rebuilt (its
 // disk and everything Juju put on it lost), and a port opened to a network that had none.
 import { showValue, type AttributeChange } from './flatten.ts';
+import { coversAnyClient, isWideNetwork, shareOfIpv4 } from '../inventory/client-networks.ts';
 import { describeRule, isNetwork, isWorld, rulesOf, type SecurityRule } from '../terraform/security-rules.ts';
 import { isObject, type JsonObject, type TerraformDocument } from '../terraform/terraform-json.ts';
 import type { ResourceDiff, StackDiff } from './stack-diff.ts';
@@ -23,7 +24,7 @@ const ROOT_VOLUME_IN_PLACE = ['volume_size', 'volume_type', 'iops', 'throughput'
 type StackChanges = Pick<StackDiff, 'name' | 'resources'>;
 
 export function stackWarnings(stack: StackChanges, before: TerraformDocument, after: TerraformDocument): Warning[] {
-  return [...instanceWarnings(stack, after), ...openingWarnings(stack, before)];
+  return [...instanceWarnings(stack, after), ...openingWarnings(stack, before), ...coverageWarnings(stack.name, before, after)];
 }
 
 function instanceWarnings(stack: StackChanges, after: TerraformDocument): Warning[] {
@@ -84,7 +85,8 @@ function openingWarnings(stack: StackChanges, before: TerraformDocument): Warnin
     }
   }
   return [...opened].map(([peer, groups]): Warning => {
-    const world = isWorld(peer);
+    // By coverage, like every other guard: 0.0.0.0/1 is half the internet, not "a new network".
+    const world = isWorld(peer) || (!peer.includes(':') && isWideNetwork(peer));
     const what = [...groups].map(([group, rules]) => `${portsOf(rules)} on ${group}`).join('; ');
     return {
       kind: world ? 'open-world' : 'open-network',
@@ -93,6 +95,33 @@ function openingWarnings(stack: StackChanges, before: TerraformDocument): Warnin
       message: `${world ? 'opens to the whole internet' : 'opens to a new network'} ${peer}: ${what}`,
     };
   });
+}
+
+/**
+ * Ports whose IPv4 networks, each narrow, now add up to "any client" (0.0.0.0/1 + 128.0.0.0/1),
+ * where the base's did not: the world by another name.
+ */
+function coverageWarnings(stack: string, before: TerraformDocument, after: TerraformDocument): Warning[] {
+  const peersByPort = (doc: TerraformDocument) => {
+    const m = new Map<string, { rule: SecurityRule; peers: string[] }>();
+    for (const r of allRules(doc)) {
+      if (r.direction !== 'ingress' || !isNetwork(r.peer) || r.peer.includes(':') || isWideNetwork(r.peer)) continue;
+      const key = `${r.group}|${describeRule({ ...r, peer: '' })}`;
+      const e = m.get(key) ?? { rule: r, peers: [] };
+      e.peers.push(r.peer);
+      m.set(key, e);
+    }
+    return m;
+  };
+  const base = peersByPort(before);
+  return [...peersByPort(after)]
+    .filter(([key, { peers }]) => coversAnyClient(peers) && !coversAnyClient(base.get(key)?.peers ?? []))
+    .map(([, { rule, peers }]) => ({
+      kind: 'open-world' as const,
+      stack,
+      subject: peers.join(' + '),
+      message: `opens to ${shareOfIpv4(peers)} of the internet through ${peers.length} networks (${peers.join(', ')}): ${portsOf([rule])} on ${rule.group}`,
+    }));
 }
 
 /** `gre, tcp 22, tcp 3306`: protocols by name, ports by number. */

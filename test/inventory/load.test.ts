@@ -263,3 +263,30 @@ describe('what synthesis needs, checked with the inventory', () => {
     ]);
   });
 });
+
+describe('the world by another name', () => {
+  it('refuses client networks that together cover the Internet without allowAnyClient', () => {
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [0.0.0.0/1, 128.0.0.0/1]' }))).toEqual([
+      "8:16: controller.clientCidrs: must also name the operator's own network: SSH to the router is never opened to 0.0.0.0/0",
+      '8:17: controller.clientCidrs[0]: 0.0.0.0/1 opens the forwarded ports to 50% of the Internet (a /4 or more counts as any client); set controller.allowAnyClient: true if that is really meant',
+      '8:28: controller.clientCidrs[1]: 128.0.0.0/1 opens the forwarded ports to 50% of the Internet (a /4 or more counts as any client); set controller.allowAnyClient: true if that is really meant',
+    ]);
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [16.0.0.0/5, 24.0.0.0/5, 203.0.113.0/24]' }))).toEqual([
+      '8:16: controller.clientCidrs: together cover 6.25% of the Internet (a /4\'s worth or more counts as any client); set controller.allowAnyClient: true if that is really meant',
+    ]);
+  });
+
+  it('refuses a client network with host bits set', () => {
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [1.2.3.4/1, 203.0.113.0/24]' }))).toEqual([
+      '8:17: controller.clientCidrs[0]: 1.2.3.4/1 is not a network address; host bits must be zero',
+    ]);
+  });
+
+  it('with allowAnyClient, still keeps SSH to networks that do not add up to the world', () => {
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [0.0.0.0/1, 128.0.0.0/1, 203.0.113.0/24]\n  allowAnyClient: true' }))).toEqual([]);
+    expect(problems(edit(MANAGED, { 8: '  clientCidrs: [16.0.0.0/5, 24.0.0.0/5]\n  allowAnyClient: true' }))).toEqual([
+      '8:16: controller.clientCidrs: the networks SSH is opened to (16.0.0.0/5, 24.0.0.0/5) together cover 6.25% of the Internet: SSH to the router is never opened that wide',
+    ]);
+  });
+});
+

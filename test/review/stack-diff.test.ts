@@ -71,6 +71,20 @@ describe('diffSyntheses', () => {
     ]);
   });
 
+  it('warns loudly about networks that open a port to the internet by another name', () => {
+    const halves = diffStack('example', fakeStack(EXAMPLE), fakeStack({ ...EXAMPLE, clientCidrs: ['203.0.113.0/24', '0.0.0.0/1'] }));
+    expect(halves.warnings).toEqual([
+      expect.objectContaining({ kind: 'open-world', subject: '0.0.0.0/1', message: 'opens to the whole internet 0.0.0.0/1: tcp 5000 on example-router' }),
+    ]);
+    const narrow = diffStack('example', fakeStack(EXAMPLE), fakeStack({ ...EXAMPLE, clientCidrs: ['203.0.113.0/24', '16.0.0.0/5', '24.0.0.0/5'] }));
+    expect(narrow.warnings.filter((w) => w.kind === 'open-world')).toEqual([
+      expect.objectContaining({
+        subject: '203.0.113.0/24 + 16.0.0.0/5 + 24.0.0.0/5',
+        message: 'opens to 6.25% of the internet through 3 networks (203.0.113.0/24, 16.0.0.0/5, 24.0.0.0/5): tcp 5000 on example-router',
+      }),
+    ]);
+  });
+
   it('warns loudly about a rule open to the whole internet', () => {
     const stack = diffStack('example', fakeStack(EXAMPLE), fakeStack({ ...EXAMPLE, clientCidrs: ['203.0.113.0/24', '0.0.0.0/0'] }));
     expect(stack.warnings).toEqual([

@@ -51,6 +51,16 @@ describe('ingress open to the world', () => {
       ),
     ).toThrow(/range: .*TCP 5000-5001[\s\S]*all: .*all traffic[\s\S]*gre: .*IP protocol 47/);
   });
+  it('fails on narrow rules that together open a port to the world, and on a wide network', () => {
+    expect(
+      policed((s) => {
+        rule(s, 'low', { port: 22, cidr: '16.0.0.0/5' });
+        rule(s, 'high', { port: 22, cidr: '24.0.0.0/5' });
+      }),
+    ).toThrow(/bad\/low, bad\/high: together opens TCP 22 to the world \(16\.0\.0\.0\/5 \+ 24\.0\.0\.0\/5: 6\.25% of IPv4\)/);
+    expect(policed((s) => rule(s, 'wide', { port: 22, cidr: '0.0.0.0/2' }))).toThrow(/bad\/wide: .*opens TCP 22 to the world \(0\.0\.0\.0\/2\)/);
+    expect(policed((s) => rule(s, 'two', { port: 22, cidr: '10.0.0.0/8' }) && rule(s, 'three', { port: 22, cidr: '172.16.0.0/12' }))).not.toThrow();
+  });
   it('fails on inline rules and on overrides that open the world', () => {
     expect(policed((s) => new SecurityGroup(s, 'inline', { tags, ingress: [{ fromPort: 22, toPort: 22, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] }] }))).toThrow(
       /inline: aws_security_group opens TCP 22/,

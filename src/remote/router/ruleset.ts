@@ -3,6 +3,7 @@
 // `iptables-restore --noflush` transaction: a re-run never duplicates a rule and never leaves the
 // router open (or closed) half-way. Rules are written exactly as `iptables-save` prints them, so
 // comparing the saved chains with these lines is a plain string comparison.
+import { coversAnyClient, shareOfIpv4 } from '../../inventory/client-networks.ts';
 import { parseCidr } from 'cidr-tools';
 import { stringifyIp } from 'ip-bigint';
 
@@ -78,15 +79,11 @@ export function buildRuleset(input: RulesetInput): Ruleset {
   const mgmt = iface(input.managementInterface, 'management');
   if (pub === mgmt) throw new RulesetError(`public and management interface are both ${pub}`);
   const management = cidr(input.managementCidr);
-  const clients = unique(
-    input.clientCidrs.map((c) => {
-      const normal = cidr(c);
-      if (normal === '0.0.0.0/0' && !input.allowAnyClient) {
-        throw new RulesetError(`client network ${c} opens the forwarded ports to the whole Internet; allowAnyClient is not set`);
-      }
-      return normal;
-    }),
-  );
+  const clients = unique(input.clientCidrs.map(cidr));
+  // Judged on the normalized networks, by coverage: 10.0.0.0/0 or two /1s are the world too.
+  if (!input.allowAnyClient && coversAnyClient(clients)) {
+    throw new RulesetError(`client networks ${input.clientCidrs.join(', ')} open the forwarded ports to the whole Internet (${shareOfIpv4(clients)} of IPv4); allowAnyClient is not set`);
+  }
   const nodes = unique(input.computeNodeIps.map((ip) => cidr(`${ip}/32`)));
   const C = CHAINS;
 

@@ -56,6 +56,10 @@ describe('buildRuleset', () => {
   it('refuses a world-open client network unless allowAnyClient', () => {
     expect(() => buildRuleset({ ...input, clientCidrs: ['0.0.0.0/0'] })).toThrow(RulesetError);
     expect(() => buildRuleset({ ...input, clientCidrs: ['0.0.0.0/0'] })).toThrow(/whole Internet/);
+    // Judged on the normalized networks and by coverage, not by the literal 0.0.0.0/0.
+    expect(() => buildRuleset({ ...input, clientCidrs: ['10.0.0.0/0'] })).toThrow(/whole Internet/);
+    expect(() => buildRuleset({ ...input, clientCidrs: ['0.0.0.0/1', '128.0.0.0/1'] })).toThrow(/whole Internet \(100% of IPv4\)/);
+    expect(() => buildRuleset({ ...input, clientCidrs: ['0.0.0.0/1', '128.0.0.0/1'], allowAnyClient: true })).not.toThrow();
     const open = buildRuleset({ ...input, clientCidrs: ['0.0.0.0/0'], allowAnyClient: true });
     // iptables-save prints no source match for 0.0.0.0/0.
     expect(open.nat.rules).toContain('-A OPENCLOUD-DNAT -i eth0 -m addrtype --dst-type LOCAL -j OPENCLOUD-DNAT-CLIENT');
