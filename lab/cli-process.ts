@@ -17,8 +17,8 @@ export interface CliExit {
 
 export interface CliProcess {
   readonly pid: number;
-  /** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
-  line(pattern: RegExp): Promise<string>;
+  /** Resolves with the first line of `stream` matching `pattern`; rejects if the process exits first. */
+  line(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<string>;
   signal(signal: NodeJS.Signals): void;
   /**
    * Resolves when the process has exited. After `limitMs` (a guard against a hang, not a timing
@@ -38,7 +38,7 @@ export function startOpencloud(args: readonly string[], cwd: string): CliProcess
   const pid = child.pid!;
   let stdout = '';
   let stderr = '';
-  const watchers: { pattern: RegExp; resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
+  const watchers: { pattern: RegExp; stream: 'stdout' | 'stderr'; resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
   let closed: CliExit | undefined;
   const unmatched = () => {
     for (const w of watchers.splice(0)) w.reject(new Error(`opencloud exited (${closed!.code ?? closed!.signal}) before printing a line matching ${w.pattern}:\n${stdout}${stderr}`));
@@ -51,9 +51,9 @@ export function startOpencloud(args: readonly string[], cwd: string): CliProcess
     });
   });
   const scan = () => {
-    const lines = stdout.split('\n').slice(0, -1);
+    const lines = { stdout: stdout.split('\n').slice(0, -1), stderr: stderr.split('\n').slice(0, -1) };
     for (const w of [...watchers]) {
-      const found = lines.find((l) => w.pattern.test(l));
+      const found = lines[w.stream].find((l) => w.pattern.test(l));
       if (found !== undefined) {
         watchers.splice(watchers.indexOf(w), 1);
         w.resolve(found);
@@ -64,13 +64,16 @@ export function startOpencloud(args: readonly string[], cwd: string): CliProcess
     stdout += d;
     scan();
   });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    scan();
+  });
 
   return {
     pid,
-    line(pattern) {
+    line(pattern, stream = 'stdout') {
       return new Promise((resolve, reject) => {
-        watchers.push({ pattern, resolve, reject });
+        watchers.push({ pattern, stream, resolve, reject });
         scan();
         if (closed) unmatched();
       });

@@ -1,8 +1,9 @@
 // A bootstrap run ends when its last unit ends (issue 16), watched from outside the `opencloud`
 // process as a CI job would: a run whose nova-compute fails on every node while the relations
-// (made once per run on behalf of all of them) are still being added, and a run stopped by
-// SIGTERM while a node waits for its unit. Each must print its recap last, exit with the right
-// status, and leave no process, TCP connection or sshd session behind.
+// (made once per run on behalf of all of them) are still being added, a run stopped by SIGTERM
+// while a node waits for its unit, and a status run stopped while a handshake hangs. Each must
+// print its recap last (status: one line), exit with the right status, and leave no process, TCP
+// connection or sshd session behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPUTE_RELATIONS } from '../../src/inventory/reference.ts';
 import { hasRelation } from '../../src/remote/juju/status.ts';
@@ -17,7 +18,7 @@ const SETTLE = { JUJU_STANDIN_SETTLE_SECONDS: '1' };
 /** Far more than any run here takes: only a hang reaches it. */
 const EXIT_GUARD_MS = 60_000;
 
-describe.skipIf(skipLabTests())('a bootstrap run ends (lab, the CLI as a child process)', () => {
+describe.skipIf(skipLabTests())('a failed or stopped run ends (lab, the CLI as a child process)', () => {
   let lab: Lab;
   let c: ComputeLab;
 
@@ -104,5 +105,27 @@ describe.skipIf(skipLabTests())('a bootstrap run ends (lab, the CLI as a child p
     const again = await c.run(c.inventory(lab.computeNodes));
     expect(unitsWith(again, 'failed'), again.lines.join('\n')).toEqual([]);
     expect(totals(await c.run(c.inventory(lab.computeNodes)))).toEqual({ ok: 18, changed: 0, failed: 0, skipped: 0 });
+  });
+
+  it('SIGTERM while `opencloud status` waits for the handshake of a node whose sshd hangs: exit 143 at once with one line, nothing left behind', async () => {
+    const hung = lab.host('compute-2');
+    // A stopped sshd: the kernel completes the TCP handshake, SSH's banner never comes.
+    await hung.exec('kill -STOP "$(cat /run/sshd.pid)"');
+    let r: CliExit;
+    let pid: number;
+    try {
+      // The handshake limit is far beyond the exit guard: only a cut handshake lets it exit in time.
+      const cli = startOpencloud(['status', c.inventory(lab.computeNodes), '--connect-timeout', '120', '--verbose'], c.dir);
+      pid = cli.pid;
+      await cli.line(/^compute-1: true \(exit 0, \d+ ms\)$/, 'stderr');
+      cli.signal('SIGTERM');
+      r = await cli.exited(EXIT_GUARD_MS);
+    } finally {
+      await hung.exec('kill -CONT "$(cat /run/sshd.pid)"');
+    }
+    await expectNothingLeft(pid, lab.hosts);
+    expect(r.code, r.stdout + r.stderr).toBe(143);
+    expect(r.stdout).toBe(''); // no tables: checks cut short are not "down"
+    expect(r.stderr).toMatch(/^opencloud: status of computelab interrupted by SIGTERM after \d+\.\d s; no result$/m);
   });
 });
