@@ -2,7 +2,7 @@
 // dependency order. A failure stops only what depends on it; the run ends with a recap per host.
 // The run ends when its last unit and its last once-per-run change have ended. Once the run's
 // signal is aborted no unit starts, and the units under way end at their next command.
-import { ConnectError, ConnectionLostError } from '../remote/connection.ts';
+import { ConnectError, ConnectionClosedError, ConnectionLostError } from '../remote/connection.ts';
 import { HostKeyError } from '../remote/host-keys.ts';
 import { CommandNotStartedError, stopReason } from '../remote/interruption.ts';
 import { HostSlots } from './host-slots.ts';
@@ -155,6 +155,7 @@ function interruptedMessage(signal: AbortSignal, err: unknown): string {
   const reason = stopReason(signal);
   if (err instanceof CommandNotStartedError) return `${reason} before \`${err.command}\` on ${err.host}`;
   if (err instanceof StoppedBeforeApply) return `${reason} after its check, before its change`;
+  if (err instanceof ConnectionClosedError) return `${reason} while it waited on ${err.host}, whose connection was then closed; run bootstrap again to finish it`;
   return `${reason}: ${err instanceof Error ? err.message : String(err)}`;
 }
 

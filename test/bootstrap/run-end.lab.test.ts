@@ -10,7 +10,9 @@ import { hasRelation } from '../../src/remote/juju/status.ts';
 import { processGroupMembers, sshConnectionsTo, startOpencloud, type CliExit } from '../../lab/cli-process.ts';
 import { sshdSessions } from '../../lab/host-commands.ts';
 import { jujuWithEnv } from '../../lab/juju-host.ts';
-import { skipLabTests, startLab, type Lab, type LabHost } from '../../lab/lab.ts';
+import { DEFAULT_REBOOT_DELAY_SECONDS, REBOOT_DELAY_FILE, skipLabTests, startLab, type Lab, type LabHost } from '../../lab/lab.ts';
+import { must } from '../../lab/host-commands.ts';
+import { waitForSshd } from '../fault/fault-lab.ts';
 import { prepareComputeLab, totals, unitsWith, type ComputeLab } from '../../lab/compute-lab.ts';
 
 /** The stand-in's agents report `started` after this many seconds (its default is 3). */
@@ -127,5 +129,29 @@ describe.skipIf(skipLabTests())('a failed or stopped run ends (lab, the CLI as a
     expect(r.code, r.stdout + r.stderr).toBe(143);
     expect(r.stdout).toBe(''); // no tables: checks cut short are not "down"
     expect(r.stderr).toMatch(/^opencloud: status of computelab interrupted by SIGTERM after \d+\.\d s; no result$/m);
+  });
+
+  it('SIGTERM while a node reboots: the wait for it is cut off with its connection, exit 143 before the node is back', async () => {
+    const node = lab.host('compute-1');
+    // A reboot that keeps the node down for 30 s; the run would wait up to 600 s for it.
+    await must(node, `echo 30 > ${REBOOT_DELAY_FILE} && touch /var/run/reboot-required`);
+    let r: CliExit;
+    try {
+      const cli = startOpencloud(['bootstrap', c.inventory([node])], c.dir);
+      await cli.line(/^\[compute-1\] compute-config: down; waiting for it to come back$/);
+      cli.signal('SIGTERM');
+      r = await cli.exited(EXIT_GUARD_MS);
+      // The run did not sit out the reboot: the node is still down when the process has ended.
+      expect((await node.exec('[ -s /run/sshd.pid ] && kill -0 "$(cat /run/sshd.pid)"')).code, 'sshd back before the run ended').not.toBe(0);
+      expect(processGroupMembers(cli.pid)).toEqual([]);
+      expect(await sshConnectionsTo(lab.hosts.flatMap((h) => h.ips))).toEqual([]);
+    } finally {
+      await waitForSshd(node, 60_000);
+      await must(node, `echo ${DEFAULT_REBOOT_DELAY_SECONDS} > ${REBOOT_DELAY_FILE}`);
+    }
+    expect(r.code, r.stdout + r.stderr).toBe(143);
+    const recap = expectRecapLast(r).join('\n');
+    expect(recap).toMatch(/^compute-1 compute-config: interrupted by SIGTERM while it waited on compute-1, whose connection was then closed/m);
+    expect(recap).toMatch(/^interrupted by SIGTERM: stopped compute-config on compute-1; 0 steps not started$/m);
   });
 });
