@@ -72,6 +72,8 @@ export function registerClientConfig(program: Command, out: (line: string) => vo
           const password = raw.replace(/\r?\n$/, '');
           if (password === '' || /[\r\n]/.test(password)) throw new Error(`${KEYSTONE_UNIT}: ${KEYSTONE_PASSWORD_PATH} does not hold one password line`);
           redactor.add(password);
+          // Stopped while the last read finished: still a stop, and nothing is written.
+          if (signal.aborted) throw signal.reason;
           return { ca, password };
         } catch (err) {
           const stopped = interruptionOf(signal);
