@@ -21,3 +21,16 @@ export async function listen(host: LabHost, port: number): Promise<void> {
   }
   throw new Error(`${host.name}: listener on ${port} did not come up: ${(await host.exec(`cat /tmp/http-${port}.log`)).stdout}`);
 }
+
+/**
+ * The host's SSH sessions: every sshd process but the listener (OpenSSH forks one or two per
+ * connection, `sshd: root@notty`), as `pid command line`.
+ */
+export async function sshdSessions(host: LabHost): Promise<string[]> {
+  const out = await must(
+    host,
+    'listener=$(cat /run/sshd.pid 2>/dev/null); for p in /proc/[0-9]*; do pid=${p#/proc/}; ' +
+      'case "$(cat "$p/comm" 2>/dev/null)" in sshd | sshd-session | sshd-auth) [ "$pid" = "$listener" ] || echo "$pid $(tr "\\0" " " < "$p/cmdline")" ;; esac; done; true',
+  );
+  return out.split('\n').filter(Boolean);
+}

@@ -4,7 +4,7 @@
 
 /** An error whose message is the whole story for the operator, with the exit code it means (1 failure, 2 usage). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+  constructor(message: string, readonly exitCode: number = 1) {
     super(message);
     this.name = 'CliError';
   }

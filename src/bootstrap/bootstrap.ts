@@ -1,5 +1,7 @@
 // A bootstrap run end to end: the cluster's hosts, the host key policy, one connection per host,
-// the steps in dependency order, progress, the JSON-lines log and the recap.
+// the steps in dependency order, progress, the JSON-lines log and the recap. The recap is the last
+// thing printed: it comes once every unit and every change made once per run has ended, and every
+// connection is closed by then, whether the run succeeded, failed, threw or was stopped.
 import type { ClusterModel } from '../inventory/model.ts';
 import { resolveCluster } from '../remote/cluster-hosts.ts';
 import { ConnectionPool } from '../remote/connection-pool.ts';
@@ -14,6 +16,7 @@ import { Redactor } from '../remote/redact.ts';
 import { RunLog, RUNS_DIR } from './run-log.ts';
 import { runSteps, type RunResult, type SessionProvider } from './runner.ts';
 import { RemoteHost } from '../remote/session.ts';
+import { stopReason } from '../remote/interruption.ts';
 import { expandPath, sshCredentials } from '../remote/ssh-credentials.ts';
 import type { AnyStep } from './step.ts';
 
@@ -32,7 +35,18 @@ export interface BootstrapOptions {
   readonly out?: (line: string) => void;
   /** Live task list; default: on a terminal outside CI. */
   readonly live?: boolean;
+  /**
+   * Stops the run (the CLI aborts it on SIGINT or SIGTERM, with an Interruption as the reason): no
+   * command starts after it, and after `stopGraceMs` the connections are closed, cutting off the
+   * commands still under way. @default never stopped
+   */
+  readonly signal?: AbortSignal;
+  /** How long commands under way may take to finish once the run is stopped. @default 2000 */
+  readonly stopGraceMs?: number;
 }
+
+/** Commands under way get this long to finish after a stop, before their connections are closed. */
+export const DEFAULT_STOP_GRACE_MS = 2_000;
 
 export interface BootstrapResult extends RunResult {
   readonly logFile: string;
@@ -82,6 +96,7 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
         step: use.step,
         mayReboot: use.mayReboot,
         redactor,
+        ...(opts.signal ? { signal: opts.signal } : {}),
         onCommand: (record) => {
           log.write('exec', { ...record });
           progress.command(record);
@@ -105,9 +120,21 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
     hosts: cluster.hosts.map((h) => ({ name: h.name, roles: h.roles, address: h.address, ...(h.via ? { via: h.via } : {}) })),
   });
   const targeted = cluster.hosts.filter((h) => units.some((u) => u.host.name === h.name));
+  // A stop: no new command (the sessions and the runner see the signal); the commands under way
+  // get a moment to finish, then their connections are closed under them.
+  let cutOff: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    const reason = stopReason(opts.signal!);
+    const graceMs = opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    log.write('stop', { reason, graceMs });
+    progress.notice(`${reason}: starting no new command; closing the connections in ${graceMs / 1000} s`);
+    cutOff = setTimeout(() => pool.closeAll(reason), graceMs);
+  };
   progress.start(targeted);
   let result: RunResult | undefined;
   try {
+    if (opts.signal?.aborted) onStop();
+    else opts.signal?.addEventListener('abort', onStop, { once: true });
     result = await runSteps({
       cluster,
       steps: opts.steps,
@@ -115,6 +142,7 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
       dryRun,
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.only ? { only: opts.only } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
       onEvent: (e) => {
         const { type, ...fields } = e;
         log.write(type, fields);
@@ -122,10 +150,12 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
       },
     });
   } finally {
-    pool.closeAll();
+    opts.signal?.removeEventListener('abort', onStop);
+    clearTimeout(cutOff);
+    pool.closeAll(result ? 'the run has ended' : 'the run failed');
     await progress.finish(result);
   }
-  log.write('run-end', { failed: result.failed, recap: Object.fromEntries(result.recap) });
+  log.write('run-end', { failed: result.failed, recap: Object.fromEntries(result.recap), ...(result.interrupted ? { interrupted: result.interrupted } : {}) });
   for (const line of ['', ...formatRecap(result), '', `log: ${log.file}`]) out(line);
   return { ...result, logFile: log.file };
 }

@@ -90,7 +90,8 @@ export class LiveProgress implements Progress {
             this.tasks.set(h.name, entry);
           }),
       })),
-      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } } as never,
+      // listr2's own SIGINT handler would exit 127 at once: the run's stop (the CLI's handler) ends it.
+      { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: false } } as never,
     );
     this.listr = list.run().catch(() => undefined);
   }

@@ -13,5 +13,15 @@ export function formatRecap(result: RunResult): string[] {
     lines.push('', 'FAILED');
     for (const f of failures) lines.push(`${f.host} ${f.step}: ${f.message ?? 'failed'}`);
   }
+  if (result.interrupted) {
+    // Where the stop caught the run, in one line: what it cut short, and how much never began.
+    const stopped = result.results.filter((r) => r.interrupted === 'stopped').map((r) => `${r.step} on ${r.host}`);
+    const notStarted = result.results.filter((r) => r.interrupted === 'not-started').length;
+    lines.push(
+      '',
+      `${result.interrupted}: ${stopped.length > 0 ? `stopped ${stopped.join(', ')}` : 'no step was under way'}; ` +
+        `${notStarted} step${notStarted === 1 ? '' : 's'} not started`,
+    );
+  }
   return lines;
 }

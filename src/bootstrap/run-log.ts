@@ -1,6 +1,8 @@
 // The run's JSON-lines log: `.opencloud/runs/<timestamp>-<cluster>.jsonl`, one object per line with
 // `ts` and `event`: run-start, connect, host-key-recorded, exec (every command, exit code, duration,
-// output), unit-start, unit-end, log, run-end (the recap). Every string is redacted on the way in.
+// output), unit-start, unit-end, log, stop (SIGINT/SIGTERM: why, and the grace before the
+// connections close), run-end (the recap; `interrupted` when stopped). Every string is redacted on
+// the way in.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redactor } from '../remote/redact.ts';

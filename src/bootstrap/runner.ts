@@ -1,8 +1,12 @@
 // Runs the planned units: hosts in parallel (bounded), the steps of one host one after another in
 // dependency order. A failure stops only what depends on it; the run ends with a recap per host.
-import { ConnectError, ConnectionLostError } from '../remote/connection.ts';
+// The run ends when its last unit and its last once-per-run change have ended. Once the run's
+// signal is aborted no unit starts, and the units under way end at their next command.
+import { ConnectError, ConnectionClosedError, ConnectionLostError } from '../remote/connection.ts';
 import { HostKeyError } from '../remote/host-keys.ts';
+import { CommandNotStartedError, stopReason } from '../remote/interruption.ts';
 import { HostSlots } from './host-slots.ts';
+import { OncePerRun } from './once-per-run.ts';
 import { planUnits, unitId, type PlannedUnit, type UnitKey } from './plan.ts';
 import type { Phase } from '../remote/session.ts';
 import type { AnyStep, StepContext, StepStatus } from './step.ts';
@@ -25,6 +29,8 @@ export interface UnitResult {
   /** Why it failed or was skipped. */
   readonly message?: string;
   readonly ms: number;
+  /** The run was stopped while this unit was under way (`stopped`, failed) or before it started (`not-started`, skipped). */
+  readonly interrupted?: 'stopped' | 'not-started';
 }
 
 export type RunEvent =
@@ -43,6 +49,8 @@ export interface RunOptions {
   /** Re-runs of a retry-safe step (or a check) after a lost connection. Default 2. */
   readonly lostConnectionRetries?: number;
   readonly onEvent?: (event: RunEvent) => void;
+  /** Stops the run (SIGINT, SIGTERM): no unit starts after it is aborted. @default never stopped */
+  readonly signal?: AbortSignal;
 }
 
 export interface HostRecap {
@@ -58,6 +66,8 @@ export interface RunResult {
   readonly recap: ReadonlyMap<string, HostRecap>;
   readonly failed: boolean;
   readonly dryRun: boolean;
+  /** Why the run was stopped early (`interrupted by SIGTERM`); absent when it ran to its end. */
+  readonly interrupted?: string;
 }
 
 export async function runSteps(opts: RunOptions): Promise<RunResult> {
@@ -67,11 +77,23 @@ export async function runSteps(opts: RunOptions): Promise<RunResult> {
   const settled = new Map<string, Promise<UnitResult>>();
   const unreachable = new Map<string, string>();
   const emit = opts.onEvent ?? (() => {});
+  const once = new OncePerRun();
+  const signal = opts.signal;
+
+  /** The unit's result when the run was stopped before it started. */
+  const notStarted = (key: UnitKey): UnitResult | undefined => {
+    if (!signal?.aborted) return undefined;
+    const r: UnitResult = { ...key, status: 'skipped', message: `not started: ${stopReason(signal)}`, ms: 0, interrupted: 'not-started' };
+    emit({ type: 'unit-end', ...r });
+    return r;
+  };
 
   const runUnit = async (unit: PlannedUnit): Promise<UnitResult> => {
     const key: UnitKey = { step: unit.step.id, host: unit.host.name };
     if (unit.after) await settled.get(unitId(unit.after));
     const deps = await Promise.all(unit.dependsOn.map((d) => settled.get(unitId(d))!));
+    const stopped = notStarted(key);
+    if (stopped) return stopped;
     const blocked = deps.filter((d) => d.status === 'failed' || d.status === 'skipped');
     if (blocked.length > 0) {
       const b = blocked[0]!;
@@ -87,9 +109,13 @@ export async function runSteps(opts: RunOptions): Promise<RunResult> {
       return r;
     }
     const work = async (): Promise<UnitResult> => {
+      // Waited for a slot while the run was stopped.
+      const stopped = notStarted(key);
+      if (stopped) return stopped;
       emit({ type: 'unit-start', ...key, title: unit.step.title });
       const started = Date.now();
-      const r = await executeUnit(unit, opts, emit).catch((err: unknown): Omit<UnitResult, 'ms'> => {
+      const r = await executeUnit(unit, opts, once, emit).catch((err: unknown): Omit<UnitResult, 'ms'> => {
+        if (signal?.aborted) return { ...key, status: 'failed', message: interruptedMessage(signal, err), interrupted: 'stopped' };
         if (err instanceof ConnectError || err instanceof HostKeyError) unreachable.set(key.host, err.message);
         return { ...key, status: 'failed', message: err instanceof Error ? err.message : String(err) };
       });
@@ -103,29 +129,51 @@ export async function runSteps(opts: RunOptions): Promise<RunResult> {
   // Units are created in plan order, so every unit's predecessors are in `settled` before it.
   for (const unit of units) settled.set(unitId({ step: unit.step.id, host: unit.host.name }), runUnit(unit));
   const results = await Promise.all(settled.values());
+  // Work made once for several units may outlive every unit that asked for it (they failed on
+  // something else): the run ends with it, not before.
+  await once.end();
 
   const recap = new Map<string, { ok: number; changed: number; failed: number; skipped: number }>();
   for (const h of opts.cluster.hosts) {
     if (results.some((r) => r.host === h.name)) recap.set(h.name, { ok: 0, changed: 0, failed: 0, skipped: 0 });
   }
   for (const r of results) recap.get(r.host)![r.status]++;
-  return { results, recap, failed: results.some((r) => r.status === 'failed'), dryRun: opts.dryRun };
+  return {
+    results,
+    recap,
+    failed: results.some((r) => r.status === 'failed'),
+    dryRun: opts.dryRun,
+    ...(signal?.aborted ? { interrupted: stopReason(signal) } : {}),
+  };
 }
 
-async function executeUnit(unit: PlannedUnit, opts: RunOptions, emit: (e: RunEvent) => void): Promise<Omit<UnitResult, 'ms'>> {
+/** Thrown between a step's check and its apply when the run was stopped meanwhile. */
+class StoppedBeforeApply extends Error {}
+
+/** A unit that ended because the run was stopped: the reason, and where it stopped. */
+function interruptedMessage(signal: AbortSignal, err: unknown): string {
+  const reason = stopReason(signal);
+  if (err instanceof CommandNotStartedError) return `${reason} before \`${err.command}\` on ${err.host}`;
+  if (err instanceof StoppedBeforeApply) return `${reason} after its check, before its change`;
+  if (err instanceof ConnectionClosedError) return `${reason} while it waited on ${err.host}, whose connection was then closed; run bootstrap again to finish it`;
+  return `${reason}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+async function executeUnit(unit: PlannedUnit, opts: RunOptions, once: OncePerRun, emit: (e: RunEvent) => void): Promise<Omit<UnitResult, 'ms'>> {
   const { step, host } = unit;
   const key = { step: step.id, host: host.name };
   const retries = opts.lostConnectionRetries ?? 2;
   for (let attempt = 0; ; attempt++) {
     let phase: Phase = 'check';
     try {
-      const check = await step.check(await context(opts, step, host.name, 'check', emit));
+      const check = await step.check(await context(opts, once, step, host.name, 'check', emit));
       if (!check.needed) return { ...key, status: 'ok', ...(check.description ? { description: check.description } : {}) };
+      if (opts.signal?.aborted) throw new StoppedBeforeApply();
       phase = 'apply';
-      await step.apply(await context(opts, step, host.name, 'apply', emit), check.plan);
+      await step.apply(await context(opts, once, step, host.name, 'apply', emit), check.plan);
       return { ...key, status: 'changed', description: check.description };
     } catch (err) {
-      if (err instanceof ConnectionLostError && attempt < retries && (phase === 'check' || step.retrySafe)) {
+      if (err instanceof ConnectionLostError && attempt < retries && !opts.signal?.aborted && (phase === 'check' || step.retrySafe)) {
         emit({ type: 'log', ...key, message: `${err.message}; running the step again (${phase === 'check' ? 'its check changes nothing' : 'it is safe to retry'})` });
         continue;
       }
@@ -140,7 +188,7 @@ async function executeUnit(unit: PlannedUnit, opts: RunOptions, emit: (e: RunEve
   }
 }
 
-async function context(opts: RunOptions, step: AnyStep, hostName: string, phase: Phase, emit: (e: RunEvent) => void): Promise<StepContext> {
+async function context(opts: RunOptions, once: OncePerRun, step: AnyStep, hostName: string, phase: Phase, emit: (e: RunEvent) => void): Promise<StepContext> {
   const use = { step: step.id, phase, mayReboot: step.mayReboot === true };
   // Connecting happens here: an unreachable host or a refused host key fails the unit.
   const host = await opts.sessions.session(hostName, use);
@@ -157,5 +205,6 @@ async function context(opts: RunOptions, step: AnyStep, hostName: string, phase:
       ),
     log: (message: string) => emit({ type: 'log', step: step.id, host: hostName, message }),
     secret: (value: string) => opts.sessions.secret(value),
+    oncePerRun: (what, make) => once.run(what, make),
   };
 }

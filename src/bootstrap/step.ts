@@ -20,6 +20,12 @@ export interface StepContext {
   log(message: string): void;
   /** Registers a value (password, token) to be redacted from every log and output from now on. */
   secret(value: string): void;
+  /**
+   * A change several hosts' steps need but that is made once per run (`what` names it): the first
+   * caller makes it, the others await that attempt and share its outcome. The run waits for every
+   * such attempt before its recap.
+   */
+  oncePerRun<T>(what: string, make: () => Promise<T>): Promise<T>;
 }
 
 /** What `check` found. */

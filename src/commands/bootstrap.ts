@@ -1,11 +1,12 @@
 // `opencloud bootstrap <cluster> [--outputs FILE] [--only STEP] [--dry-run] [--concurrency N]
 // [--accept-new-host-keys]`: runs the bootstrap steps over SSH on the cluster's hosts.
 // Exit 0 when every step is ok or changed, 1 when a step failed or an input is missing or garbled,
-// 2 on usage errors.
+// 2 on usage errors, 130/143 when stopped by SIGINT/SIGTERM (after its recap).
 import { Command, Option } from 'commander';
 import { bootstrap } from '../bootstrap/bootstrap.ts';
 import { STEPS } from '../bootstrap/steps/index.ts';
 import { clusterModel, clusterOutputs, positiveInt } from './cluster-argument.ts';
+import { interruptionOf, stopOnSignal } from './stop-on-signal.ts';
 
 export interface BootstrapCommandOptions {
   outputs?: string;
@@ -36,16 +37,19 @@ export function registerBootstrap(program: Command, out: (line: string) => void)
         if (unknown.length) cmd.error(`opencloud bootstrap: unknown step ${unknown.join(', ')}; steps: ${STEPS.map((s) => s.id).join(', ')}`, { exitCode: 2, code: 'opencloud.unknownStep' });
       }
       const outputs = clusterOutputs(model, opts.outputs);
-      const result = await bootstrap({
-        model,
-        ...(outputs ? { outputs } : {}),
-        steps: STEPS,
-        ...(opts.only ? { only: opts.only } : {}),
-        dryRun: opts.dryRun ?? false,
-        concurrency: opts.concurrency,
-        acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
-        out,
+      await stopOnSignal(async (signal) => {
+        const result = await bootstrap({
+          model,
+          ...(outputs ? { outputs } : {}),
+          steps: STEPS,
+          ...(opts.only ? { only: opts.only } : {}),
+          dryRun: opts.dryRun ?? false,
+          concurrency: opts.concurrency,
+          acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
+          out,
+          signal,
+        });
+        process.exitCode = interruptionOf(signal)?.exitCode ?? (result.failed ? 1 : 0);
       });
-      process.exitCode = result.failed ? 1 : 0;
     });
 }

@@ -16,6 +16,8 @@ import { renderOpenrc } from '../client/openrc.ts';
 import { openReadOnlySessions } from '../remote/read-only-sessions.ts';
 import { KEYSTONE_CA_PATH, KEYSTONE_PASSWORD_PATH } from '../inventory/reference.ts';
 import { clusterModel, clusterOutputs } from './cluster-argument.ts';
+import { CliError } from '../cli-error.ts';
+import { interruptionOf, stopOnSignal } from './stop-on-signal.ts';
 
 export const OPENRC_FILE = 'admin-openrc.sh';
 export const caFileName = (cluster: string) => `${cluster}-ca.pem`;
@@ -52,21 +54,35 @@ export function registerClientConfig(program: Command, out: (line: string) => vo
       const c = model.controller;
       const outputs = clusterOutputs(model, opts.outputs)!;
       const redactor = new Redactor();
-      const sessions = openReadOnlySessions({ model, outputs, redactor, purpose: 'client-config', ...(opts.verbose ? { onCommand: (l: string) => out(l) } : {}) });
-      let ca: string | null;
-      let password: string;
-      try {
-        const ncc = await sessions.session(CA_VM);
-        ca = await ncc.readFile(KEYSTONE_CA_PATH);
-        if (ca === null) throw new Error(`${CA_VM} (${ncc.host.address}) has no ${KEYSTONE_CA_PATH} yet: has bootstrap deployed keystone and nova-cloud-controller?`);
-        const juju = new JujuClient(await sessions.session(jujuHost(sessions.cluster).name));
-        const raw = await juju.run({ unit: KEYSTONE_UNIT }, ['sh', '-c', READ_AS_ROOT, 'sh', KEYSTONE_PASSWORD_PATH], { readOnly: true });
-        password = raw.replace(/\r?\n$/, '');
-        if (password === '' || /[\r\n]/.test(password)) throw new Error(`${KEYSTONE_UNIT}: ${KEYSTONE_PASSWORD_PATH} does not hold one password line`);
-        redactor.add(password);
-      } finally {
-        sessions.close();
-      }
+      const { ca, password } = await stopOnSignal(async (signal) => {
+        const sessions = openReadOnlySessions({
+          model,
+          outputs,
+          redactor,
+          purpose: 'client-config',
+          signal,
+          ...(opts.verbose ? { onCommand: (l: string) => out(l) } : {}),
+        });
+        try {
+          const ncc = await sessions.session(CA_VM);
+          const ca = await ncc.readFile(KEYSTONE_CA_PATH);
+          if (ca === null) throw new Error(`${CA_VM} (${ncc.host.address}) has no ${KEYSTONE_CA_PATH} yet: has bootstrap deployed keystone and nova-cloud-controller?`);
+          const juju = new JujuClient(await sessions.session(jujuHost(sessions.cluster).name));
+          const raw = await juju.run({ unit: KEYSTONE_UNIT }, ['sh', '-c', READ_AS_ROOT, 'sh', KEYSTONE_PASSWORD_PATH], { readOnly: true });
+          const password = raw.replace(/\r?\n$/, '');
+          if (password === '' || /[\r\n]/.test(password)) throw new Error(`${KEYSTONE_UNIT}: ${KEYSTONE_PASSWORD_PATH} does not hold one password line`);
+          redactor.add(password);
+          // Stopped while the last read finished: still a stop, and nothing is written.
+          if (signal.aborted) throw signal.reason;
+          return { ca, password };
+        } catch (err) {
+          const stopped = interruptionOf(signal);
+          if (stopped) throw new CliError(`client-config ${stopped.message}: nothing written`, stopped.exitCode);
+          throw err;
+        } finally {
+          sessions.close();
+        }
+      });
 
       const dir = resolve(opts.outDir);
       mkdirSync(dir, { recursive: true });

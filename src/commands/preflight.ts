@@ -1,10 +1,12 @@
 // `opencloud preflight <cluster> [--outputs FILE] [--concurrency N] [--accept-new-host-keys]`:
 // the preflight step alone: every compute node's measured hardware against the minimums and its
-// declared hardware, a table per node. Changes nothing. Exit 0 when every node passes, 1 otherwise.
+// declared hardware, a table per node. Changes nothing. Exit 0 when every node passes, 1 otherwise,
+// 130/143 when stopped by SIGINT/SIGTERM.
 import { Command, Option } from 'commander';
 import { bootstrap } from '../bootstrap/bootstrap.ts';
 import { STEPS } from '../bootstrap/steps/index.ts';
 import { clusterModel, clusterOutputs, positiveInt } from './cluster-argument.ts';
+import { interruptionOf, stopOnSignal } from './stop-on-signal.ts';
 
 /** The registry's id of the preflight step, the only one this command runs. */
 const PREFLIGHT_STEP = 'preflight';
@@ -27,17 +29,20 @@ export function registerPreflight(program: Command, out: (line: string) => void)
       const model = clusterModel(cluster);
       // Preflight only talks to compute nodes, but resolving a managed controller's hosts needs the outputs.
       const outputs = clusterOutputs(model, opts.outputs);
-      const result = await bootstrap({
-        model,
-        ...(outputs ? { outputs } : {}),
-        steps: STEPS,
-        only: [PREFLIGHT_STEP],
-        dryRun: false, // preflight only reads: its check never asks for a change
-        concurrency: opts.concurrency,
-        acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
-        live: false, // the tables are the output: plain lines
-        out,
+      await stopOnSignal(async (signal) => {
+        const result = await bootstrap({
+          model,
+          ...(outputs ? { outputs } : {}),
+          steps: STEPS,
+          only: [PREFLIGHT_STEP],
+          dryRun: false, // preflight only reads: its check never asks for a change
+          concurrency: opts.concurrency,
+          acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
+          live: false, // the tables are the output: plain lines
+          out,
+          signal,
+        });
+        process.exitCode = interruptionOf(signal)?.exitCode ?? (result.failed ? 1 : 0);
       });
-      process.exitCode = result.failed ? 1 : 0;
     });
 }

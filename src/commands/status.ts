@@ -2,13 +2,15 @@
 // the operator's view over SSH, read-only: each host reachable or not, each Juju unit's agent
 // state, and for a managed controller the router's forwards and each forwarded port open from
 // the router. Exit 0 when everything is up, 1 when anything is down or unreachable (or an input
-// file is unreadable), 2 on usage errors.
+// file is unreadable), 2 on usage errors, 130/143 when stopped by SIGINT/SIGTERM (no tables then).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatStatusJson } from '../status/format-json.ts';
 import { formatStatusTables } from '../status/format-table.ts';
 import { collectStatus } from '../status/status-report.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../status/status-sessions.ts';
 import { clusterModel, clusterOutputs } from './cluster-argument.ts';
+import { CliError } from '../cli-error.ts';
+import { interruptionOf, stopOnSignal } from './stop-on-signal.ts';
 
 interface StatusCommandOptions {
   outputs?: string;
@@ -39,12 +41,19 @@ export function registerStatus(program: Command, out: (line: string) => void): v
     .action(async (clusterArg: string, opts: StatusCommandOptions, cmd: Command) => {
       const model = clusterModel(clusterArg);
       const outputs = clusterOutputs(model, opts.outputs);
-      const report = await collectStatus({
-        model,
-        ...(outputs ? { outputs } : {}),
-        connectTimeoutMs: Math.round(opts.connectTimeout * 1000),
-        // Standard error, so --json output stays one parseable document.
-        ...(opts.verbose ? { onCommand: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+      const report = await stopOnSignal(async (signal) => {
+        const collected = await collectStatus({
+          model,
+          ...(outputs ? { outputs } : {}),
+          connectTimeoutMs: Math.round(opts.connectTimeout * 1000),
+          // Standard error, so --json output stays one parseable document.
+          ...(opts.verbose ? { onCommand: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+          signal,
+        });
+        // Checks cut short would read as "down": say it was stopped instead.
+        const stopped = interruptionOf(signal);
+        if (stopped) throw new CliError(`status of ${model.name} ${stopped.message} after ${(collected.elapsedMs / 1000).toFixed(1)} s; no result`, stopped.exitCode);
+        return collected;
       });
       if (opts.json) out(formatStatusJson(report));
       else for (const line of formatStatusTables(report)) out(line);

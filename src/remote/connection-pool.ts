@@ -1,6 +1,7 @@
 // The run's connections: one per host, opened on first use, the router's shared as the jump host
-// of every host on the management network. Handshakes are bounded across the whole run.
-import { SshConnection, type ConnectEvent, type ConnectionSettings } from './connection.ts';
+// of every host on the management network. Handshakes are bounded across the whole run. Once
+// closed, the pool hands out no connection and none of its connections reconnects.
+import { ConnectionClosedError, SshConnection, type ConnectEvent, type ConnectionSettings } from './connection.ts';
 import type { HostKeyPolicy } from './host-keys.ts';
 import { Limiter } from './limiter.ts';
 import type { ClusterHost } from './host.ts';
@@ -18,6 +19,7 @@ export class ConnectionPool {
   private readonly connections = new Map<string, SshConnection>();
   private readonly byName: Map<string, ClusterHost>;
   private readonly connectLimiter: Limiter;
+  private closedFor?: string;
 
   constructor(private readonly opts: ConnectionPoolOptions) {
     this.byName = new Map(opts.hosts.map((h) => [h.name, h]));
@@ -26,6 +28,7 @@ export class ConnectionPool {
 
   /** The host's connection object (not yet connected: call ensure or exec). */
   get(hostName: string): SshConnection {
+    if (this.closedFor !== undefined) throw new ConnectionClosedError(hostName, this.closedFor);
     const existing = this.connections.get(hostName);
     if (existing) return existing;
     const host = this.byName.get(hostName);
@@ -52,11 +55,11 @@ export class ConnectionPool {
     return conn;
   }
 
-  /** Closes every connection, jump-reached hosts before their jump host. */
-  closeAll(): void {
+  /** Closes every connection for good, jump-reached hosts before their jump host. Idempotent. */
+  closeAll(reason = 'closed by the bootstrap'): void {
+    this.closedFor ??= reason;
     const all = [...this.connections.values()];
-    for (const c of all.filter((c) => c.host.via)) c.close();
-    for (const c of all.filter((c) => !c.host.via)) c.close();
-    this.connections.clear();
+    for (const c of all.filter((c) => c.host.via)) c.close(this.closedFor);
+    for (const c of all.filter((c) => !c.host.via)) c.close(this.closedFor);
   }
 }

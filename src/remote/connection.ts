@@ -2,11 +2,13 @@
 // reached through the router's connection (a direct-tcpip channel handed to ssh2 as `sock`), never
 // by an address of their own. Connection failures are retried with backoff; commands are not: a
 // command that may have run is never repeated here (the runner decides, from the step's declaration).
+// A closed connection stays closed: nothing reconnects it, so no command can run after its run ended.
 import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { HostKeyError, type HostKeyPolicy } from './host-keys.ts';
 import { knownHostsName } from './known-hosts.ts';
 import { Limiter } from './limiter.ts';
+import { sleep } from './sleep.ts';
 import type { ClusterHost, ExecResult } from './host.ts';
 
 /** The connection went away while a command ran: the command may or may not have taken effect. */
@@ -22,6 +24,14 @@ export class ConnectError extends Error {
   constructor(readonly host: string, message: string, readonly retryable: boolean) {
     super(message);
     this.name = 'ConnectError';
+  }
+}
+
+/** The connection was closed for good (the run ended or was stopped): no command starts on it. */
+export class ConnectionClosedError extends Error {
+  constructor(readonly host: string, readonly reason: string) {
+    super(`${host}: connection closed (${reason}); not reconnecting`);
+    this.name = 'ConnectionClosedError';
   }
 }
 
@@ -78,8 +88,6 @@ export interface SshConnectionOptions {
   readonly onConnect?: (event: ConnectEvent) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const KEY_ALGORITHMS: Record<string, string[]> = {
   'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
 };
@@ -93,6 +101,11 @@ export class SshConnection {
   private generation = 0;
   private readonly closeWaiters = new Set<() => void>();
   private readonly channels: Limiter;
+  /** Set by close(): why, and what cuts the connection's own waits (backoff, reconnect) short. */
+  private closedFor?: string;
+  private readonly closing = new AbortController();
+  /** The client of a handshake under way, so close() can end it too. */
+  private handshake: NodeSSH | null = null;
   /** The host key fingerprint this run accepted; a reconnect must see the same. */
   fingerprint?: string;
 
@@ -108,8 +121,9 @@ export class SshConnection {
     return this.alive;
   }
 
-  /** Connects unless connected; concurrent callers share one attempt. */
+  /** Connects unless connected; concurrent callers share one attempt. Rejects once closed. */
   ensure(): Promise<void> {
+    if (this.closedFor !== undefined) return Promise.reject(new ConnectionClosedError(this.host.name, this.closedFor));
     if (this.alive) return Promise.resolve();
     this.connecting ??= this.connectWithRetries().finally(() => {
       this.connecting = null;
@@ -120,13 +134,15 @@ export class SshConnection {
   private async connectWithRetries(attempts = this.opts.settings.attempts, readyTimeoutMs = this.opts.settings.readyTimeoutMs): Promise<void> {
     let last: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
+      this.throwIfClosed();
       try {
         await this.connectOnce(attempt, readyTimeoutMs);
         return;
       } catch (err) {
         last = err;
         if (err instanceof HostKeyError || (err instanceof ConnectError && !err.retryable)) throw err;
-        if (attempt < attempts) await sleep(this.opts.settings.backoffMs * 2 ** (attempt - 1));
+        this.throwIfClosed();
+        if (attempt < attempts) await sleep(this.opts.settings.backoffMs * 2 ** (attempt - 1), this.closing.signal);
       }
     }
     const reason = last instanceof Error ? last.message : String(last);
@@ -181,11 +197,17 @@ export class SshConnection {
           ...(settings.agent ? { agent: settings.agent } : {}),
         };
         const ssh = new NodeSSH();
+        this.handshake = ssh;
         try {
+          this.throwIfClosed();
           await ssh.connect(config);
+          // Closed while the handshake ran: this client must not outlive the run.
+          this.throwIfClosed();
         } catch (err) {
           ssh.dispose();
           throw err;
+        } finally {
+          this.handshake = null;
         }
         const client = ssh.connection!;
         // node-ssh stops listening for errors once connected: an unhandled 'error' would end the process.
@@ -197,6 +219,7 @@ export class SshConnection {
         this.lostReason = '';
       });
     } catch (err) {
+      if (err instanceof ConnectionClosedError) throw err;
       if (keyError) {
         report(false, keyError.message);
         throw keyError;
@@ -234,6 +257,8 @@ export class SshConnection {
     await this.ensure();
     return this.channels.run(async () => {
       for (let tries = 1; ; tries++) {
+        // A command waiting for a channel when the connection was closed never starts.
+        this.throwIfClosed();
         // Gone before this command started: reconnecting is safe.
         if (!this.alive) await this.ensure();
         const ssh = this.ssh!;
@@ -275,7 +300,7 @@ export class SshConnection {
           if (err instanceof ConnectionLostError || err instanceof CommandTimeoutError) throw err;
           const message = err instanceof Error ? err.message : String(err);
           if (!channel && /Channel open failure/i.test(message) && tries < 5 && this.alive) {
-            await sleep(100 * tries);
+            await sleep(100 * tries, this.closing.signal);
             continue;
           }
           if (!channel) {
@@ -317,14 +342,15 @@ export class SshConnection {
     const deadline = Date.now() + upTimeoutMs;
     let last = '';
     while (Date.now() < deadline) {
+      this.throwIfClosed();
       try {
         // No attempt may outlast the deadline: the reboot's limit is a hard one.
         await this.connectWithRetries(1, Math.max(1, Math.min(this.opts.settings.readyTimeoutMs, deadline - Date.now())));
         return;
       } catch (err) {
-        if (err instanceof HostKeyError) throw err;
+        if (err instanceof HostKeyError || err instanceof ConnectionClosedError) throw err;
         last = err instanceof Error ? err.message : String(err);
-        await sleep(Math.min(1_000, Math.max(0, deadline - Date.now())));
+        await sleep(Math.min(1_000, Math.max(0, deadline - Date.now())), this.closing.signal);
       }
     }
     throw new ConnectError(this.host.name, `${this.host.name} did not come back within ${upTimeoutMs / 1000} s after the reboot (last: ${last})`, false);
@@ -335,12 +361,32 @@ export class SshConnection {
     this.generation++;
     const ssh = this.ssh;
     this.ssh = null;
+    const client = ssh?.connection;
     ssh?.dispose();
+    if (client) {
+      // dispose() ends the connection politely; a host that no longer answers (cable cut) would
+      // keep the socket and its keepalive timer for seconds more: destroy it if still open then.
+      const force = setTimeout(() => client.destroy(), 1_000);
+      force.unref();
+      client.once('close', () => clearTimeout(force));
+    }
   }
 
-  close(): void {
-    this.markLost('closed by the bootstrap');
+  /**
+   * Closes the connection for good: a command under way loses its channel (ConnectionLostError),
+   * a handshake under way is ended, and nothing reconnects it (ConnectionClosedError).
+   */
+  close(reason = 'closed by the bootstrap'): void {
+    this.closedFor ??= reason;
+    this.closing.abort();
+    // Mid-handshake there is nothing to say goodbye to: the socket goes (and its ready timer).
+    this.handshake?.connection?.destroy();
+    this.markLost(reason);
     this.dropClient();
+  }
+
+  private throwIfClosed(): void {
+    if (this.closedFor !== undefined) throw new ConnectionClosedError(this.host.name, this.closedFor);
   }
 }
 

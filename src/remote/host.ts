@@ -104,6 +104,11 @@ export interface HostSession {
   /** True in a dry run: changing commands are printed, not run. */
   readonly dryRun: boolean;
   /**
+   * Aborted when the run is stopped (SIGINT, SIGTERM): from then on no command starts, and waits
+   * between commands (polls) end early. Absent where nothing stops the run.
+   */
+  readonly signal?: AbortSignal;
+  /**
    * Runs a command; resolves with its exit code and output whatever the code. Rejects only when the
    * command could not run (connection lost, timeout). In a dry run a command that is not read-only
    * is recorded as "would run" and resolves `{ code: 0, stdout: '', stderr: '' }`.

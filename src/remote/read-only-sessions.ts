@@ -1,6 +1,7 @@
 // SSH sessions to a cluster's hosts outside a bootstrap run (client-config, status): the engine's
 // connections, host key policy and sessions, every command read-only (phase `check`). Unknown host
-// keys are refused, never recorded: a bootstrap run is where keys are accepted.
+// keys are refused, never recorded: a bootstrap run is where keys are accepted. Stopped (SIGINT,
+// SIGTERM), they start no command and close every connection at once: there is nothing to finish.
 import { resolveCluster } from './cluster-hosts.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from './connection.ts';
@@ -10,6 +11,7 @@ import type { StackOutputs } from '../inventory/stack-outputs.ts';
 import type { Redactor } from './redact.ts';
 import { RemoteHost } from './session.ts';
 import { expandPath, sshCredentials } from './ssh-credentials.ts';
+import { stopReason } from './interruption.ts';
 import type { ResolvedCluster, HostSession } from './host.ts';
 import type { ClusterModel } from '../inventory/model.ts';
 
@@ -30,6 +32,8 @@ export interface ReadOnlySessionsOptions {
   readonly settings?: Omit<ConnectionSettings, 'privateKey' | 'agent'>;
   /** Each command, redacted, as it runs (for --verbose). */
   readonly onCommand?: (line: string) => void;
+  /** Stops every session: no command starts, the connections close. @default never stopped */
+  readonly signal?: AbortSignal;
 }
 
 export function openReadOnlySessions(opts: ReadOnlySessionsOptions): ReadOnlySessions {
@@ -40,6 +44,10 @@ export function openReadOnlySessions(opts: ReadOnlySessionsOptions): ReadOnlySes
     settings: { ...(opts.settings ?? DEFAULT_CONNECTION_SETTINGS), ...sshCredentials(ssh.privateKeyFile) },
     policy: new HostKeyPolicy({ knownHosts: new KnownHosts(expandPath(ssh.knownHostsFile ?? '~/.ssh/known_hosts')), acceptNew: false }),
   });
+  const signal = opts.signal;
+  const stop = () => pool.closeAll(stopReason(signal!));
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   return {
     cluster,
     async session(hostName) {
@@ -51,10 +59,14 @@ export function openReadOnlySessions(opts: ReadOnlySessionsOptions): ReadOnlySes
         phase: 'check',
         step: opts.purpose,
         redactor: opts.redactor,
+        ...(signal ? { signal } : {}),
         onCommand: (r) =>
           opts.onCommand?.(`${r.host}: ${r.command}${r.code !== undefined ? ` (exit ${r.code}, ${r.ms} ms)` : r.error ? ` (${r.error})` : ''}`),
       });
     },
-    close: () => pool.closeAll(),
+    close: () => {
+      signal?.removeEventListener('abort', stop);
+      pool.closeAll(`${opts.purpose} has ended`);
+    },
   };
 }

@@ -1,6 +1,8 @@
 // HostSession over a host's shared connection, for one step and phase: quoting, `sudo -n`, dry-run
-// recording, atomic file writes, reboots, and a record of every command for the run log.
+// recording, atomic file writes, reboots, and a record of every command for the run log. Once the
+// run's signal is aborted (SIGINT, SIGTERM) no command starts.
 import type { SshConnection } from './connection.ts';
+import { CommandNotStartedError, stopReason } from './interruption.ts';
 import { commandLine } from './quoting.ts';
 import type { Redactor } from './redact.ts';
 import { atomicWriteCommand, isMissing, parseStat, readFileCommand, statCommand } from './remote-file.ts';
@@ -36,6 +38,8 @@ export interface RemoteHostOptions {
   readonly redactor: Redactor;
   readonly onCommand: (record: CommandRecord) => void;
   readonly onLog?: (message: string) => void;
+  /** The run's stop signal: once aborted, every command is refused before it starts. @default never stopped */
+  readonly signal?: AbortSignal;
 }
 
 const OUTPUT_LOG_LIMIT = 8 * 1024;
@@ -51,6 +55,10 @@ export class RemoteHost implements HostSession {
     return this.opts.dryRun;
   }
 
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
   async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
     const line = commandLine(command, { sudo: options.sudo ?? false, user: this.host.user });
     const shown = this.opts.redactor.redact(line);
@@ -61,6 +69,11 @@ export class RemoteHost implements HostSession {
       command: shown,
       ...(options.stdin !== undefined ? { stdinBytes: Buffer.byteLength(options.stdin) } : {}),
     };
+    if (this.opts.signal?.aborted) {
+      const reason = stopReason(this.opts.signal);
+      this.opts.onCommand({ ...base, wouldRun: false, error: `not started (${reason})` });
+      throw new CommandNotStartedError(this.host.name, shown, reason);
+    }
     const readOnly = this.opts.phase === 'check' || options.readOnly === true;
     if (this.opts.dryRun && !readOnly) {
       this.opts.onCommand({ ...base, wouldRun: true });

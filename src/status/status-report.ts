@@ -29,6 +29,8 @@ export interface StatusOptions {
   /** Limit for each remote command (juju status can take a while on a busy state server). */
   readonly commandTimeoutMs?: number;
   readonly onCommand?: (line: string) => void;
+  /** Stops the run (SIGINT, SIGTERM): no command starts, the connections close. */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 20_000;
@@ -41,6 +43,7 @@ export async function collectStatus(opts: StatusOptions): Promise<StatusReport> 
     ...(opts.outputs ? { outputs: opts.outputs } : {}),
     ...(opts.connectTimeoutMs ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
     ...(opts.onCommand ? { onCommand: opts.onCommand } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const cluster = sessions.cluster;
   let checks: StatusCheck[];

@@ -30,6 +30,8 @@ export interface StatusSessionsOptions {
   readonly connectTimeoutMs?: number;
   /** Each command, redacted, as it runs (for --verbose). */
   readonly onCommand?: (line: string) => void;
+  /** Stops the status run (SIGINT, SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
 export function openStatusSessions(opts: StatusSessionsOptions): StatusSessions {
@@ -40,5 +42,6 @@ export function openStatusSessions(opts: StatusSessionsOptions): StatusSessions 
     purpose: 'status',
     settings: statusConnectionSettings(opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
     ...(opts.onCommand ? { onCommand: opts.onCommand } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
 }

@@ -5,6 +5,7 @@ import { ConnectError, ConnectionLostError } from '../../src/remote/connection.t
 import { PlanError, planUnits } from '../../src/bootstrap/plan.ts';
 import { formatRecap } from '../../src/bootstrap/recap.ts';
 import { runSteps, type SessionProvider } from '../../src/bootstrap/runner.ts';
+import { CommandNotStartedError, Interruption } from '../../src/remote/interruption.ts';
 import type { AnyStep } from '../../src/bootstrap/step.ts';
 import type { ResolvedCluster, ClusterHost, HostSession } from '../../src/remote/host.ts';
 
@@ -168,6 +169,53 @@ describe('runner', () => {
     expect(c1.status).toBe('failed');
     expect(c1.message).toMatch(/may be partly made.*not declared safe to retry/);
     expect(f.done).not.toContain('unsafe@c1');
+  });
+
+  it("ends after the last change made once per run, even when every unit that asked for it failed first", async () => {
+    const f = fake();
+    let finishRelations!: () => void;
+    const events: string[] = [];
+    // As nova-compute's relations and settings: c1 makes the slow change, c2 the one that fails
+    // at once; each node awaits only the first failure, as Promise.all does.
+    const joining = step(f, 'join', {
+      async apply(ctx) {
+        const relations = ctx.oncePerRun('relations', async () => {
+          await new Promise<void>((r) => (finishRelations = r));
+          ctx.log('related');
+        });
+        const settings = ctx.oncePerRun('settings', () => Promise.reject(new Error('set failed')));
+        await Promise.all([relations, settings]);
+      },
+    });
+    const run = runSteps({ cluster, steps: [joining], sessions: f.sessions, dryRun: false, onEvent: (e) => events.push(`${e.type} ${e.host}`) })
+      .then((r) => (events.push('run ended'), r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events.filter((e) => e.startsWith('unit-end'))).toHaveLength(3); // every unit failed
+    expect(events).not.toContain('run ended'); // but the relations are still under way
+    finishRelations();
+    const r = await run;
+    expect(r.results.map((x) => x.message)).toEqual(['set failed', 'set failed', 'set failed']);
+    expect(events.slice(-2)).toEqual(['log c1', 'run ended']);
+  });
+
+  it('once stopped, starts no unit, ends the one under way and reports both', async () => {
+    const f = fake();
+    const stop = new AbortController();
+    const slow = step(f, 'slow', {
+      hosts: (h) => h.name === 'c1',
+      async apply(ctx) {
+        stop.abort(new Interruption('SIGTERM'));
+        // A session refuses the next command once the run is stopped (src/remote/session.ts).
+        throw new CommandNotStartedError(ctx.host.host.name, 'juju status', 'interrupted by SIGTERM');
+      },
+    });
+    const r = await runSteps({ cluster, steps: [slow, step(f, 'next', { dependsOn: ['slow'] })], sessions: f.sessions, dryRun: false, concurrency: 1, signal: stop.signal });
+    expect(r.interrupted).toBe('interrupted by SIGTERM');
+    const st = (s: string, h: string) => r.results.find((x) => x.step === s && x.host === h);
+    expect(st('slow', 'c1')).toMatchObject({ status: 'failed', interrupted: 'stopped', message: 'interrupted by SIGTERM before `juju status` on c1' });
+    for (const h of ['c1', 'c2', 'c3']) expect(st('next', h)).toMatchObject({ status: 'skipped', interrupted: 'not-started', message: 'not started: interrupted by SIGTERM' });
+    expect(f.done).toEqual([]);
+    expect(formatRecap(r).slice(-1)).toEqual(['interrupted by SIGTERM: stopped slow on c1; 3 steps not started']);
   });
 
   it('runs only the chosen steps with --only', async () => {

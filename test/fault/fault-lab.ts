@@ -78,6 +78,9 @@ export function sessionWith(s: HostSession, over: Partial<Pick<HostSession, 'exe
     get dryRun() {
       return s.dryRun;
     },
+    get signal() {
+      return s.signal;
+    },
     exec: over.exec ?? ((c, o) => s.exec(c, o)),
     run: over.run ?? ((c, o) => s.run(c, o)),
     readFile: (p, o) => s.readFile(p, o),

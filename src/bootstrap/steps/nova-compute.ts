@@ -7,7 +7,6 @@
 // first) counts as success.
 import { CHARM_CONFIG, CHARM_SETTINGS, COMPUTE_RELATIONS } from '../../inventory/reference.ts';
 import { jujuClient } from '../../remote/juju/juju-host.ts';
-import { oncePerRun } from '../once-per-run.ts';
 import { findMachineByAddress, hasRelation, unitFailed, unitOnMachine, type JujuStatus } from '../../remote/juju/status.ts';
 import type { JujuClient } from '../../remote/juju/client.ts';
 import type { Step } from '../step.ts';
@@ -83,19 +82,20 @@ export const novaComputeStep: Step<Todo> = {
     if (todo.deploy) {
       // Every node that found no service comes here; one deploys (to its own machine), the
       // others then add their units.
-      const deployedTo = await oncePerRun(ctx.cluster, 'nova-compute deploy', () => deployUnlessPresent(client, machine, ctx.log));
+      const deployedTo = await ctx.oncePerRun('nova-compute deploy', () => deployUnlessPresent(client, machine, ctx.log));
       if (deployedTo !== machine) await addUnit(client, machine, ctx.log);
     } else if (todo.addUnit) {
       // The service exists: units on different machines do not interfere, so no lock is needed.
       await addUnit(client, machine, ctx.log);
     }
-    // The relations and the settings do not depend on each other: both at once.
-    await Promise.all([
-      (todo.deploy || todo.relations > 0) && oncePerRun(ctx.cluster, 'nova-compute relations', () => addMissingRelations(client, ctx.log)),
+    // The relations and the settings do not depend on each other: both at once. The step ends
+    // when both have ended, also when one fails early: nothing it started outlives it.
+    await allEnded([
+      (todo.deploy || todo.relations > 0) && ctx.oncePerRun('nova-compute relations', () => addMissingRelations(client, ctx.log)),
       // In a dry run the service may only "would be" deployed: nothing to read settings from yet.
       (todo.deploy || todo.settings.length > 0) &&
         !(ctx.dryRun && todo.deploy) &&
-        oncePerRun(ctx.cluster, 'nova-compute settings', async () => {
+        ctx.oncePerRun('nova-compute settings', async () => {
           const changed = await client.set(NOVA_COMPUTE, NOVA_COMPUTE_SETTINGS);
           if (changed.length > 0) ctx.log(`set ${changed.map((k) => `${k}=${NOVA_COMPUTE_SETTINGS[k]}`).join(' ')}`);
         }),
@@ -105,6 +105,15 @@ export const novaComputeStep: Step<Todo> = {
     ctx.log(`${unit?.name} started on machine ${machine}`);
   },
 };
+
+/** Waits for every one of the changes, then rejects with the first failure (naming the others'). */
+async function allEnded(changes: readonly (Promise<unknown> | false)[]): Promise<void> {
+  const outcomes = await Promise.allSettled(changes.filter((c): c is Promise<unknown> => c !== false));
+  const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+  if (failures.length === 0) return;
+  if (failures.length === 1) throw failures[0];
+  throw new Error(failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; '));
+}
 
 /**
  * Deploys the service to the machine unless it exists, deciding on fresh status under the

@@ -13,6 +13,7 @@ import { allUnits, findMachineByAddress, parseJujuStatus, unitFailed, type JujuS
 import { charmConfigYaml } from './charm-config.ts';
 import { sharedReads } from './shared-reads.ts';
 import { homeDirectory } from './ssh-key.ts';
+import { sleep } from '../sleep.ts';
 
 export interface WaitOptions {
   /** Longest pause between two polls; the first polls come sooner (each second for ten seconds, then doubling). */
@@ -194,7 +195,8 @@ export class JujuClient {
       options.log?.(
         `waiting for ${pending.length ? pending.map((u) => `${u.name} (${u.agentState})`).join(', ') : 'units to appear'}: poll ${poll}/${maxPolls}`,
       );
-      await sleep(pause * 1000);
+      // A stopped run does not sit out the pause: the next poll is refused at once.
+      await sleep(pause * 1000, this.session.signal);
       waited += pause;
       if (waited >= 10) pause = Math.min(pause * 2, pollSeconds);
     }
@@ -212,8 +214,4 @@ export class JujuClient {
     await this.session.writeFile(file, charmConfigYaml(service, settings), { sudo: false, mode: 0o600, owner: this.session.host.user });
     return file;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -27,6 +27,7 @@ function context(jujuKeysOutput: string, authorized: string | null): { ctx: Step
     sessions: async () => [],
     log: () => {},
     secret: () => {},
+    oncePerRun: (_what, make) => make(),
   };
   return { ctx, node: nodeSession };
 }
