@@ -1,6 +1,8 @@
 // Host key policy: every host's key is verified, against the compute node's pinned fingerprint or
 // the known_hosts file. An unknown key stops the host with its fingerprint and how to pin it, unless
-// the operator asked to record new keys (reported, never silent). A changed key is always refused.
+// the operator asked to record new keys (reported, never silent). A changed key is always refused,
+// and a host with any known key that presents another one (of any type) has a changed key: a key
+// type we have not seen is no proof of a new host, and recording it would be a downgrade.
 import { fingerprint, keyTypeOf, knownHostsName, type KnownHosts } from './known-hosts.ts';
 import type { ClusterHost } from './host.ts';
 
@@ -72,7 +74,8 @@ export class HostKeyPolicy {
           host,
           'changed',
           `HOST KEY CHANGED for ${where}: ${this.knownHostsFile} line ${verdict.lines.join(', ')} expects ${verdict.expected.join(' or ')}, ` +
-            `the host presented ${type} ${fp}. Refusing to connect: someone may be intercepting the connection, or the host was ` +
+            `the host presented ${type} ${fp}${verdict.expected.some((e) => e.startsWith(`${type} `)) ? '' : ' (a key of another type than the known ones is a changed key too)'}. ` +
+            'Refusing to connect: someone may be intercepting the connection, or the host was ' +
             `reinstalled (then verify the new key out of band and remove the old entry: ssh-keygen -R '${name}' -f ${this.knownHostsFile}).`,
           fp,
         );

@@ -63,10 +63,11 @@ describe('known_hosts', () => {
     ].join('\n'));
     expect(kh.verify('198.51.100.11', k1).kind).toBe('match');
     expect(kh.verify('198.51.100.12', k1).kind).toBe('match');
-    expect(kh.verify('198.51.100.11', k2)).toMatchObject({ kind: 'changed', expected: [fingerprint(k1)], lines: [2] });
+    expect(kh.verify('198.51.100.11', k2)).toMatchObject({ kind: 'changed', expected: [`ssh-ed25519 ${fingerprint(k1)}`], lines: [2] });
     expect(kh.verify('198.51.100.12', k2).kind).toBe('changed');
-    expect(kh.verify('198.51.100.99', k1)).toEqual({ kind: 'unknown', otherTypes: [] });
-    expect(kh.verify('198.51.100.13', k1)).toEqual({ kind: 'unknown', otherTypes: ['ssh-rsa'] });
+    expect(kh.verify('198.51.100.99', k1)).toEqual({ kind: 'unknown' });
+    // Only an ssh-rsa key is known: an ed25519 key is not "new", it is a different key.
+    expect(kh.verify('198.51.100.13', k1)).toEqual({ kind: 'changed', expected: [`ssh-rsa ${fingerprint(rsa)}`], lines: [4] });
     expect(kh.verify('198.51.100.11', blob(9)).kind).toBe('revoked');
     expect(kh.keyTypesFor('198.51.100.13')).toEqual(['ssh-rsa']);
   });
@@ -111,6 +112,28 @@ describe('host key policy', () => {
     const d = p.decide(host(), k2);
     expect(d.ok).toBe(false);
     if (!d.ok) expect(d.error.message).toMatch(/HOST KEY CHANGED.*ssh-keygen -R/);
+  });
+
+  it('refuses, and does not record, a key of another type than the known one (no downgrade)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-'));
+    const file = join(dir, 'known_hosts');
+    const rsa = blob(3, 'ssh-rsa');
+    writeFileSync(file, `${line('198.51.100.11', rsa)}\n`);
+    const recorded: string[] = [];
+    const p = new HostKeyPolicy({ knownHosts: new KnownHosts(file), acceptNew: true, onRecorded: (_h, fp) => recorded.push(fp) });
+    const d = p.decide(host(), k1);
+    expect(d.ok).toBe(false);
+    if (d.ok) return;
+    expect(d.error.kind).toBe('changed');
+    expect(d.error.message).toContain(`expects ssh-rsa ${fingerprint(rsa)}`);
+    expect(d.error.message).toContain(`presented ssh-ed25519 ${fingerprint(k1)}`);
+    expect(d.error.message).toMatch(/another type than the known ones/);
+    expect(d.error.message).not.toMatch(/--accept-new-host-keys/);
+    expect(recorded).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toBe(`${line('198.51.100.11', rsa)}\n`);
+    // A second run, without accepting new keys, refuses it the same way.
+    const again = new HostKeyPolicy({ knownHosts: new KnownHosts(file), acceptNew: false }).decide(host(), k1);
+    expect(!again.ok && again.error.kind).toBe('changed');
   });
 
   it('checks a pinned fingerprint before known_hosts, and a key seen earlier in the run', () => {
