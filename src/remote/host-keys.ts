@@ -26,7 +26,10 @@ export interface HostKeyPolicyOptions {
   readonly onRecorded?: (host: ClusterHost, fingerprint: string, line: string) => void;
 }
 
-export type HostKeyDecision = { readonly ok: true; readonly fingerprint: string } | { readonly ok: false; readonly error: HostKeyError };
+export type HostKeyDecision =
+  /** `key` is the accepted key as a known_hosts line has it: `TYPE BASE64`. */
+  | { readonly ok: true; readonly fingerprint: string; readonly key: string }
+  | { readonly ok: false; readonly error: HostKeyError };
 
 export class HostKeyPolicy {
   constructor(private readonly opts: HostKeyPolicyOptions) {}
@@ -48,12 +51,13 @@ export class HostKeyPolicy {
     const fp = fingerprint(keyBlob);
     const type = keyTypeOf(keyBlob);
     const name = knownHostsName(host.address, host.port);
+    const key = `${type} ${keyBlob.toString('base64')}`;
     const where = `${host.name} (${name}${host.via ? ` via ${host.via}` : ''})`;
     if (seen && seen !== fp) {
       return refuse(host, 'changed', `host key of ${where} changed during this run: it was ${seen}, now ${type} ${fp}; refusing to connect`, fp);
     }
     if (host.hostKey) {
-      if (host.hostKey === fp) return { ok: true, fingerprint: fp };
+      if (host.hostKey === fp) return { ok: true, fingerprint: fp, key };
       return refuse(
         host,
         'changed',
@@ -66,7 +70,7 @@ export class HostKeyPolicy {
     const verdict = this.opts.knownHosts.verify(name, keyBlob);
     switch (verdict.kind) {
       case 'match':
-        return { ok: true, fingerprint: fp };
+        return { ok: true, fingerprint: fp, key };
       case 'revoked':
         return refuse(host, 'revoked', `host key of ${where} (${type} ${fp}) is marked @revoked in ${this.knownHostsFile}:${verdict.line}; refusing to connect`, fp);
       case 'changed':
@@ -83,7 +87,7 @@ export class HostKeyPolicy {
         if (this.opts.acceptNew) {
           const line = this.opts.knownHosts.add(name, keyBlob);
           this.opts.onRecorded?.(host, fp, line);
-          return { ok: true, fingerprint: fp };
+          return { ok: true, fingerprint: fp, key };
         }
         const pin = host.computeNode
           ? `pin it in the inventory (computeNodes: - name: ${host.name} hostKey: "${fp}"), or `

@@ -121,6 +121,11 @@ export interface HostSession {
    */
   writeFile(path: string, content: string, options?: WriteFileOptions): Promise<void>;
   /**
+   * The host's SSH key as this run verified it (pinned fingerprint or known_hosts), `TYPE BASE64`,
+   * connecting first if need be. Read-only; what a known_hosts line elsewhere may trust.
+   */
+  hostKey(): Promise<string>;
+  /**
    * Reboots the host and waits until it is back (same host key), then resolves. Only for steps
    * declared `mayReboot`. In a dry run only recorded.
    */

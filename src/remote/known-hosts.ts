@@ -129,3 +129,28 @@ export class KnownHosts {
     return line;
   }
 }
+
+/**
+ * known_hosts text in which `name` is known by `key` (`TYPE BASE64`), for a file someone else's ssh
+ * reads (the Juju user's): null when that key is already there for the name. Otherwise the other
+ * keys recorded for exactly this name are dropped (the caller verified `key`; an entry that
+ * disagrees is stale or planted) and one plain line is appended; every other line is kept.
+ */
+export function withHostKey(text: string | null, name: string, key: string): string | null {
+  const [type, blob] = key.split(' ');
+  if (!type || !blob) throw new Error(`not a host key: ${JSON.stringify(key)}`);
+  const current = text ?? '';
+  const entries = parseKnownHosts(current).filter((e) => e.marker === undefined && hostMatches(e.hosts, name));
+  if (entries.some((e) => e.key === blob && e.keyType === type)) return null;
+  const kept = current.split('\n').flatMap((raw) => {
+    const fields = raw.trim().split(/\s+/);
+    if (raw.trim().startsWith('#') || fields[0]?.startsWith('@') || fields.length < 3) return [raw];
+    const patterns = fields[0]!.split(',');
+    // Only this name's own patterns go: wildcards and other names on the line stay.
+    const others = patterns.filter((p) => p.toLowerCase() !== name.toLowerCase() && !(p.startsWith('|1|') && hostMatches(p, name)));
+    if (others.length === patterns.length) return [raw];
+    return others.length ? [[others.join(','), ...fields.slice(1)].join(' ')] : [];
+  });
+  const base = kept.join('\n');
+  return `${base}${base && !base.endsWith('\n') ? '\n' : ''}${name} ${type} ${blob}\n`;
+}

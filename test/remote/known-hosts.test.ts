@@ -102,7 +102,7 @@ describe('host key policy', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kh-'));
     const recorded: string[] = [];
     const p = new HostKeyPolicy({ knownHosts: new KnownHosts(join(dir, 'kh')), acceptNew: true, onRecorded: (_h, fp) => recorded.push(fp) });
-    expect(p.decide(host({ address: '192.168.100.40', via: 'router' }), k1)).toEqual({ ok: true, fingerprint: fingerprint(k1) });
+    expect(p.decide(host({ address: '192.168.100.40', via: 'router' }), k1)).toEqual({ ok: true, fingerprint: fingerprint(k1), key: `ssh-ed25519 ${k1.toString('base64')}` });
     expect(recorded).toEqual([fingerprint(k1)]);
     expect(readFileSync(join(dir, 'kh'), 'utf8')).toBe(`${line('192.168.100.40', k1)}\n`);
   });

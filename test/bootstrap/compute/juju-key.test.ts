@@ -11,8 +11,10 @@ const JUJU_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJujuJujuJujuJujuJujuJujuJ
 const node = { name: 'compute-1', roles: ['compute'] as const, address: '198.51.100.11', port: 22, user: 'ubuntu' };
 const jujuHost = { name: 'juju', roles: ['juju'] as const, address: '198.51.100.2', port: 22, user: 'ubuntu' };
 
-function context(jujuKeysOutput: string, authorized: string | null): { ctx: StepContext; node: FakeSession } {
-  const juju = new FakeSession(() => ok(jujuKeysOutput), jujuHost);
+const home = (argv: readonly string[], dir: string) => (argv[2]?.startsWith('printf') && argv[2].includes('$HOME') ? dir : undefined);
+
+function context(jujuKeysOutput: string, authorized: string | null): { ctx: StepContext; node: FakeSession; juju: FakeSession } {
+  const juju = new FakeSession((argv) => ok(home(argv, '/home/juju') ?? jujuKeysOutput), jujuHost);
   const nodeSession = new FakeSession((argv) => ok(argv[2]?.includes('$HOME') && argv[2].startsWith('printf') ? '/home/ubuntu' : ''), node);
   if (authorized !== null) nodeSession.files.set('/home/ubuntu/.ssh/authorized_keys', authorized);
   const cluster = {
@@ -28,19 +30,36 @@ function context(jujuKeysOutput: string, authorized: string | null): { ctx: Step
     log: () => {},
     secret: () => {},
   };
-  return { ctx, node: nodeSession };
+  return { ctx, node: nodeSession, juju };
 }
 
 describe('juju-key', () => {
   it('authorizes the Juju host key once, keeping the lines already there', async () => {
-    const { ctx, node: n } = context(`== .ssh/id_ed25519.pub\n${JUJU_KEY}\n`, '# operator\n');
+    const { ctx, node: n, juju } = context(`== .ssh/id_ed25519.pub\n${JUJU_KEY}\n`, '# operator\n');
+    juju.files.set('/home/juju/.ssh/known_hosts', `198.51.100.11 ${n.hostKeyLine}\n`);
     const check = await jujuKeyStep.check(ctx);
     expect(check.needed).toBe(true);
     if (!check.needed) return;
     expect(check.description).toBe('authorize 1 key(s) of the Juju host for ubuntu (existing authorized_keys)');
     await jujuKeyStep.apply(ctx, check.plan);
     expect(n.files.get('/home/ubuntu/.ssh/authorized_keys')).toBe(`# operator\n${JUJU_KEY}\n`);
-    expect(await jujuKeyStep.check(ctx)).toEqual({ needed: false, description: 'Juju host key authorized' });
+    expect(await jujuKeyStep.check(ctx)).toEqual({ needed: false, description: 'Juju host key authorized, node host key known to the Juju host' });
+  });
+
+  it("records the node's verified host key for the Juju user, replacing a key planted under its address", async () => {
+    const { ctx, node: n, juju } = context(`== .ssh/id_ed25519.pub\n${JUJU_KEY}\n`, `${JUJU_KEY}\n`);
+    const planted = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEltcG9zdG9ySW1wb3N0b3JJbXBvc3RvckltcG9zdG9y';
+    juju.files.set('/home/juju/.ssh/known_hosts', `198.51.100.2 ${JUJU_KEY.split(' ').slice(0, 2).join(' ')}\n198.51.100.11,node1 ${planted}\n`);
+    const check = await jujuKeyStep.check(ctx);
+    expect(check.needed).toBe(true);
+    if (!check.needed) return;
+    expect(check.description).toMatch(/^record the node's host key ssh-ed25519 SHA256:\S+ in ubuntu@juju:~\/\.ssh\/known_hosts$/);
+    await jujuKeyStep.apply(ctx, check.plan);
+    // The planted key is gone for the node's address (kept for the other name on its line); other hosts untouched.
+    expect(juju.files.get('/home/juju/.ssh/known_hosts')).toBe(
+      `198.51.100.2 ${JUJU_KEY.split(' ').slice(0, 2).join(' ')}\nnode1 ${planted}\n198.51.100.11 ${n.hostKeyLine}\n`,
+    );
+    expect((await jujuKeyStep.check(ctx)).needed).toBe(false);
   });
 
   it('fails clearly when the Juju host has no public key, generating none', async () => {
