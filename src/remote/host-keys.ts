@@ -2,7 +2,9 @@
 // the known_hosts file. An unknown key stops the host with its fingerprint and how to pin it, unless
 // the operator asked to record new keys (reported, never silent). A changed key is always refused,
 // and a host with any known key that presents another one (of any type) has a changed key: a key
-// type we have not seen is no proof of a new host, and recording it would be a downgrade.
+// type we have not seen is no proof of a new host, and recording it would be a downgrade. Hosts
+// behind a router are known by `<cluster>.<vm>` (HostKeyAlias), not by a management address that
+// every cluster on the default network shares.
 import { fingerprint, keyTypeOf, knownHostsName, type KnownHosts } from './known-hosts.ts';
 import type { ClusterHost } from './host.ts';
 
@@ -40,7 +42,7 @@ export class HostKeyPolicy {
 
   /** Key types already known for a host: SSH negotiates those first, as OpenSSH does. */
   preferredKeyTypes(host: ClusterHost): string[] {
-    return host.hostKey ? [] : this.opts.knownHosts.keyTypesFor(knownHostsName(host.address, host.port));
+    return host.hostKey ? [] : this.opts.knownHosts.keyTypesFor(knownHostsNameOf(host));
   }
 
   /**
@@ -50,9 +52,9 @@ export class HostKeyPolicy {
   decide(host: ClusterHost, keyBlob: Buffer, seen?: string): HostKeyDecision {
     const fp = fingerprint(keyBlob);
     const type = keyTypeOf(keyBlob);
-    const name = knownHostsName(host.address, host.port);
+    const name = knownHostsNameOf(host);
     const key = `${type} ${keyBlob.toString('base64')}`;
-    const where = `${host.name} (${name}${host.via ? ` via ${host.via}` : ''})`;
+    const where = `${host.name} (${host.hostKeyAlias ? `${knownHostsName(host.address, host.port)}, known as ${name}` : name}${host.via ? ` via ${host.via}` : ''})`;
     if (seen && seen !== fp) {
       return refuse(host, 'changed', `host key of ${where} changed during this run: it was ${seen}, now ${type} ${fp}; refusing to connect`, fp);
     }
@@ -96,12 +98,23 @@ export class HostKeyPolicy {
           host,
           'unknown',
           `host key of ${where} is not known: ${type} ${fp}. Compare it with \`ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-|-.*$/g, '')}_key.pub\` ` +
-            `on the host, then ${pin}add it to ${this.knownHostsFile}, or re-run with --accept-new-host-keys to record it there.`,
+            `on the host, then ${pin}add it to ${this.knownHostsFile}${host.hostKeyAlias ? ` under the name ${name}` : ''}, or re-run with --accept-new-host-keys to record it there.` +
+            (host.hostKeyAlias
+              ? ` Hosts behind the router are known by a per-cluster alias (ssh -o HostKeyAlias=${name}), never by their management address, which other clusters share.`
+              : ''),
           fp,
         );
       }
     }
   }
+}
+
+/**
+ * The name a host's key is recorded under: its alias for hosts behind the router (used as is, as
+ * OpenSSH uses HostKeyAlias, port and all), otherwise `host` or `[host]:port`.
+ */
+export function knownHostsNameOf(host: ClusterHost): string {
+  return host.hostKeyAlias ?? knownHostsName(host.address, host.port);
 }
 
 function refuse(host: ClusterHost, kind: HostKeyError['kind'], message: string, fp: string): HostKeyDecision {

@@ -19,6 +19,12 @@ export interface ClusterHost {
   readonly user: string;
   /** Name of the jump host (the router) for hosts on the management network. */
   readonly via?: string;
+  /**
+   * The name known_hosts records this host's key under instead of its address, as OpenSSH's
+   * HostKeyAlias: hosts behind the router, whose management addresses repeat from cluster to
+   * cluster (192.168.100.40 is every cluster's keystone), are `<cluster>.<vm>`.
+   */
+  readonly hostKeyAlias?: string;
   /** Pinned host key fingerprint (`SHA256:...`), from a compute node's `hostKey`. */
   readonly hostKey?: string;
   /** The compute node entry of the inventory, for compute nodes. */
