@@ -168,6 +168,27 @@ describe('remote files (scripts run with the local sh)', () => {
     expect(isMissing({ code: 1, stderr: 'cat: permission denied' })).toBe(false);
   });
 
+  it('flushes the new content to disk before the rename (and the directory after it)', () => {
+    // A `sync` in front of the real one on PATH notes what it was asked to flush and what the
+    // target held at that moment.
+    const bin = mkdtempSync(join(dir, 'sync-shim-'));
+    const calls = join(bin, 'calls');
+    const target = join(dir, 'synced');
+    writeFileSync(target, 'old\n');
+    writeFileSync(join(bin, 'sync'), `#!/bin/sh\nprintf '%s|%s|%s\\n' "$2" "$(cat "$2" 2>/dev/null | head -c 20)" "$(cat '${target}')" >> '${calls}'\nexec /bin/sync "$@"\n`);
+    chmodSync(join(bin, 'sync'), 0o755);
+    const line = commandLine(atomicWriteCommand(target, 0o644, ''), { user: 'root' });
+    const r = spawnSync('sh', ['-c', line], { input: 'new\n', encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.status, r.stderr).toBe(0);
+    const [first, second] = readFileSync(calls, 'utf8').trim().split('\n').map((l) => l.split('|'));
+    // First the temporary file, holding the new content, while the target still holds the old.
+    expect(first![0]).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.opencloud-tmp\\.`));
+    expect(first!.slice(1)).toEqual(['new', 'old']);
+    // Then the directory, once the rename is done.
+    expect(second![0]).toBe(dir);
+    expect(second![2]).toBe('new');
+  });
+
   it('replaces a file by rename, keeping its mode; creates new files with the given mode', () => {
     const target = join(dir, 'hosts with space');
     writeFileSync(target, 'old\n');
