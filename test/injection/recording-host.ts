@@ -142,9 +142,9 @@ class World {
         this.files.set(`${host.name}:${args[0]}`, stdin ?? '');
         return ok();
       }
-      // The Juju host has a key pair (juju-key authorizes its public half on the nodes).
-      if (script.includes('"$HOME/$f"') && host.roles.includes('juju')) return ok(`== .ssh/id_ed25519.pub\n${JUJU_HOST_KEY} juju@fake\n\n`);
       if (script.includes('exec cat --')) {
+        // The Juju host has Juju's key pair (juju-key authorizes its public half on the nodes).
+        if (host.roles.includes('juju') && args[0]!.endsWith('/.juju/ssh/juju_id_rsa.pub')) return ok(`${JUJU_HOST_KEY} juju@fake\n`);
         const f = this.files.get(`${host.name}:${args[0]}`);
         return f === undefined ? missing() : ok(f);
       }

@@ -2,7 +2,7 @@
 // the Juju host, check that it can log in to the node, then `juju add-machine ssh:USER@IP`.
 // A machine Juju already has at the node's address is taken as is.
 import { jujuClient } from '../../remote/juju/juju-host.ts';
-import { JUJU_KNOWN_HOSTS } from '../../remote/juju/ssh-key.ts';
+import { JUJU_KNOWN_HOSTS, JUJU_SSH_KEY } from '../../remote/juju/ssh-key.ts';
 import { findMachineByAddress } from '../../remote/juju/status.ts';
 import type { Step, StepContext } from '../step.ts';
 
@@ -37,7 +37,9 @@ export const jujuMachineStep: Step<undefined> = {
     // or Juju would enroll an impostor and hand it the cluster's credentials.
     const probe = await client.session.exec(
       [
-        'ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'StrictHostKeyChecking=yes',
+        // Juju's own key, the only one juju-key authorizes and the one Juju logs in with.
+        'ssh', '-i', `~/${JUJU_SSH_KEY}`, '-o', 'IdentitiesOnly=yes',
+        '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'StrictHostKeyChecking=yes',
         '-o', `UserKnownHostsFile=~/${JUJU_KNOWN_HOSTS}`, '-o', 'GlobalKnownHostsFile=/dev/null',
         '-o', 'LogLevel=ERROR', '-p', String(port), `${user}@${address}`, 'true',
       ],
