@@ -3,6 +3,7 @@
 // quotes every argument, runs privileged commands with `sudo -n` for non-root users, knows about
 // dry runs and logs every command.
 import type { ClusterModel } from '../inventory/model.ts';
+import { printable } from './printable.ts';
 import type { StackOutputs } from '../inventory/stack-outputs.ts';
 
 /** What a host is to the cluster. The managed controller's router is also its Juju host. */
@@ -146,7 +147,7 @@ export class RemoteCommandError extends Error {
     readonly command: string,
     readonly result: ExecResult,
   ) {
-    const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ');
+    const detail = printable((result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | '));
     super(`${host}: \`${command}\` exited ${result.code ?? `on signal ${result.signal}`}${detail ? `: ${detail}` : ''}`);
     this.name = 'RemoteCommandError';
   }
