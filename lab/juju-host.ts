@@ -23,6 +23,11 @@ export async function bootstrapJujuOn(router: LabHost, opts: JujuHostOptions = {
   for (const svc of opts.subordinates ?? []) await must(router, `juju deploy ${svc}`);
 }
 
+/** Juju's client key on the Juju host (~/.juju/ssh/juju_id_rsa.pub, made by its first juju command), `TYPE BLOB`. */
+export async function jujuClientKey(jujuHost: LabHost): Promise<string> {
+  return (await must(jujuHost, 'cat /root/.juju/ssh/juju_id_rsa.pub')).split(/\s+/).slice(0, 2).join(' ');
+}
+
 /** Where the stand-in as installed waits while a wrapper stands in front of it. */
 const STANDIN_BEHIND_WRAPPER = '/usr/local/lib/juju-standin';
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hostKeyAlias } from '../src/remote/cluster-hosts.ts';
 import { labAvailable } from './availability.ts';
 import { onExitOrSignal, removeLeftovers, teardownRun } from './cleanup.ts';
 import { NamespaceHost, startHolder } from './host.ts';
@@ -67,6 +68,14 @@ export interface Lab {
 const JUJU_STANDIN = fileURLToPath(new URL('./juju/juju', import.meta.url));
 
 let active = false;
+
+/**
+ * The lab's known_hosts for one managed cluster: every host under its address(es), and the service
+ * VMs also under the alias the bootstrap knows them by behind the router (`<cluster>.<vm>`).
+ */
+export function clusterKnownHosts(lab: Lab, cluster: string): string {
+  return fs.readFileSync(lab.knownHostsFile, 'utf8') + lab.serviceVms.map((h) => `${hostKeyAlias(cluster, h.name)} ${h.hostKeyLine}\n`).join('');
+}
 
 /** Builds the lab: every host is up, its sshd listening, when this resolves. */
 export async function startLab(opts: LabOptions = {}): Promise<Lab> {

@@ -1,11 +1,11 @@
 // A managed controller's inventory and stack outputs for the lab: the lab's addresses as the
 // reference has them, lowered minimums (through the inventory's `minimums`, as an operator of a
 // lab would), and the outputs file in the shape `cdktf deploy --outputs-file` writes.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackOutputs } from '../src/inventory/stack-outputs.ts';
 import { SERVICE_VMS, type PortForward, type ServiceVmName } from '../src/inventory/reference.ts';
-import type { Lab } from './lab.ts';
+import { clusterKnownHosts, type Lab } from './lab.ts';
 import { LAB_SERIES } from './ubuntu.ts';
 
 export interface ManagedLabCluster {
@@ -23,7 +23,7 @@ export interface ManagedLabClusterOptions {
 /** Writes `inventory.yaml`, `known_hosts` and `outputs.json` into dir. */
 export function writeManagedLabCluster(lab: Lab, dir: string, opts: ManagedLabClusterOptions): ManagedLabCluster {
   const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, readFileSync(lab.knownHostsFile, 'utf8'));
+  writeFileSync(knownHosts, clusterKnownHosts(lab, opts.name));
   const hardware = '{ cpuCores: 1, arch: x86_64, memoryGiB: 1, diskTiB: 0.001, nics: [ { name: eth0, speedMbps: 1000 } ] }';
   const inventory = join(dir, 'inventory.yaml');
   writeFileSync(

@@ -11,6 +11,7 @@ import { registerValidate } from './commands/validate.ts';
 import { InventoryFileError } from './inventory/load.ts';
 import { InventoryError } from './inventory/diagnostic.ts';
 import { CliError } from './cli-error.ts';
+import { printable } from './remote/printable.ts';
 
 export function buildProgram(out: (line: string) => void): Command {
   const program = new Command('opencloud')
@@ -31,7 +32,8 @@ export function buildProgram(out: (line: string) => void): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  // Commands print remote text (unit messages, errors quoting stderr): never its control characters.
+  const out = (line: string) => process.stdout.write(`${printable(line)}\n`);
   const program = buildProgram(out);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -47,7 +49,7 @@ function reportError(err: unknown): number {
     return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
   }
   if (err instanceof InventoryFileError) {
-    process.stderr.write(`opencloud: ${err.message}\n`);
+    process.stderr.write(`opencloud: ${printable(err.message)}\n`);
     return 2;
   }
   if (err instanceof InventoryError) {
@@ -55,11 +57,11 @@ function reportError(err: unknown): number {
     return 1;
   }
   if (err instanceof CliError) {
-    process.stderr.write(`opencloud: ${err.message}\n`);
+    process.stderr.write(`opencloud: ${printable(err.message)}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`opencloud: ${message}\n`);
+  process.stderr.write(`opencloud: ${printable(message)}\n`);
   if (process.env.OPENCLOUD_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return 1;
 }

@@ -12,9 +12,10 @@ import type { StackOutputs } from '../inventory/stack-outputs.ts';
 import { planUnits } from './plan.ts';
 import { LiveProgress, PlainProgress, useLiveProgress, type Progress } from './progress.ts';
 import { formatRecap } from './recap.ts';
+import { printable } from '../remote/printable.ts';
 import { Redactor } from '../remote/redact.ts';
 import { RunLog, RUNS_DIR } from './run-log.ts';
-import { runSteps, type RunResult, type SessionProvider } from './runner.ts';
+import { runSteps, type RunEvent, type RunResult, type SessionProvider } from './runner.ts';
 import { RemoteHost } from '../remote/session.ts';
 import { stopReason } from '../remote/interruption.ts';
 import { expandPath, sshCredentials } from '../remote/ssh-credentials.ts';
@@ -56,8 +57,16 @@ export interface BootstrapResult extends RunResult {
 export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult> {
   const redactor = new Redactor();
   const write = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  // Whatever reaches the terminal is redacted like the log (failure messages may quote output).
-  const out = (line: string) => write(redactor.redact(line));
+  // Whatever reaches the terminal is redacted like the log (failure messages may quote output), and
+  // shown without the control characters remote text may carry.
+  const shown = (text: string) => printable(redactor.redact(text));
+  const out = (line: string) => write(shown(line));
+  // The live task list prints event text itself, not through `out`.
+  const forTerminal = (e: RunEvent): RunEvent => {
+    if (e.type === 'log') return { ...e, message: shown(e.message) };
+    if (e.type === 'unit-end') return { ...e, ...(e.message !== undefined ? { message: shown(e.message) } : {}), ...(e.description !== undefined ? { description: shown(e.description) } : {}) };
+    return e;
+  };
   const dryRun = opts.dryRun ?? false;
   const cluster = resolveCluster(opts.model, opts.outputs);
   const units = planUnits(cluster, opts.steps, opts.only); // fails early on unknown steps or cycles
@@ -103,7 +112,7 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
         },
         onLog: (message) => {
           log.write('log', { host: hostName, step: use.step, message });
-          progress.event({ type: 'log', host: hostName, step: use.step, message });
+          progress.event(forTerminal({ type: 'log', host: hostName, step: use.step, message }));
         },
       });
     },
@@ -146,7 +155,7 @@ export async function bootstrap(opts: BootstrapOptions): Promise<BootstrapResult
       onEvent: (e) => {
         const { type, ...fields } = e;
         log.write(type, fields);
-        progress.event(e);
+        progress.event(forTerminal(e));
       },
     });
   } finally {

@@ -8,6 +8,7 @@ import { formatStatusJson } from '../status/format-json.ts';
 import { formatStatusTables } from '../status/format-table.ts';
 import { collectStatus } from '../status/status-report.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../status/status-sessions.ts';
+import { printable } from '../remote/printable.ts';
 import { clusterModel, clusterOutputs } from './cluster-argument.ts';
 import { CliError } from '../cli-error.ts';
 import { interruptionOf, stopOnSignal } from './stop-on-signal.ts';
@@ -47,7 +48,7 @@ export function registerStatus(program: Command, out: (line: string) => void): v
           ...(outputs ? { outputs } : {}),
           connectTimeoutMs: Math.round(opts.connectTimeout * 1000),
           // Standard error, so --json output stays one parseable document.
-          ...(opts.verbose ? { onCommand: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+          ...(opts.verbose ? { onCommand: (line: string) => process.stderr.write(`${printable(line)}\n`) } : {}),
           signal,
         });
         // Checks cut short would read as "down": say it was stopped instead.

@@ -8,6 +8,14 @@ import type { ClusterHost, ResolvedCluster } from './host.ts';
 export const ROUTER_HOST = 'router';
 export const JUJU_HOST = 'juju';
 
+/**
+ * The known_hosts name of a host behind a cluster's router (`ssh -o HostKeyAlias=` takes the same):
+ * unique across clusters, where the management address is not.
+ */
+export function hostKeyAlias(cluster: string, vm: string): string {
+  return `${cluster}.${vm}`;
+}
+
 export function resolveCluster(model: ClusterModel, outputs?: StackOutputs): ResolvedCluster {
   const user = model.ssh.user;
   const port = model.ssh.port;
@@ -27,7 +35,7 @@ export function resolveCluster(model: ClusterModel, outputs?: StackOutputs): Res
     if (!jujuIsRouter) hosts.push({ name: JUJU_HOST, roles: ['juju'], address: outputs.juju_host, port, user });
     for (const [vm, ip] of Object.entries(outputs.service_vm_ips).sort(([a], [b]) => a.localeCompare(b))) {
       if (vm === c.router.name || ip === outputs.router_management_ip) continue; // that is the router itself
-      hosts.push({ name: vm, roles: ['service'], address: ip, port, user, via: ROUTER_HOST, serviceVm: vm });
+      hosts.push({ name: vm, roles: ['service'], address: ip, port, user, via: ROUTER_HOST, hostKeyAlias: hostKeyAlias(model.name, vm), serviceVm: vm });
     }
   } else {
     hosts.push({ name: JUJU_HOST, roles: ['juju'], address: c.jujuHost, port, user: c.jujuUser });

@@ -108,6 +108,8 @@ export class SshConnection {
   private handshake: NodeSSH | null = null;
   /** The host key fingerprint this run accepted; a reconnect must see the same. */
   fingerprint?: string;
+  /** That key itself, `TYPE BASE64` (what a known_hosts line holds). */
+  private verifiedKey?: string;
 
   constructor(readonly opts: SshConnectionOptions) {
     this.channels = new Limiter(opts.settings.channelsPerConnection);
@@ -160,6 +162,7 @@ export class SshConnection {
     const started = Date.now();
     let keyError: HostKeyError | undefined;
     let fingerprint: string | undefined;
+    let verifiedKey: string | undefined;
     const report = (ok: boolean, error?: string) =>
       this.opts.onConnect?.({
         host: host.name,
@@ -187,8 +190,10 @@ export class SshConnection {
           keepaliveCountMax: settings.keepaliveCountMax,
           hostVerifier: (key: Buffer) => {
             const decision = policy.decide(host, key, this.fingerprint);
-            if (decision.ok) fingerprint = decision.fingerprint;
-            else keyError = decision.error;
+            if (decision.ok) {
+              fingerprint = decision.fingerprint;
+              verifiedKey = decision.key;
+            } else keyError = decision.error;
             return decision.ok;
           },
           ...(preferred.length ? { algorithms: { serverHostKey: { prepend: preferred, append: [], remove: [] } as never } } : {}),
@@ -229,7 +234,15 @@ export class SshConnection {
       throw new ConnectError(host.name, `${this.describe()}: ${message}`, isRetryable(message));
     }
     this.fingerprint = fingerprint;
+    this.verifiedKey = verifiedKey;
     report(true);
+  }
+
+  /** The host key this run verified (`TYPE BASE64`), connecting first if need be. */
+  async hostKey(): Promise<string> {
+    await this.ensure();
+    if (!this.verifiedKey) throw new Error(`${this.describe()}: connected without a verified host key`);
+    return this.verifiedKey;
   }
 
   private markLost(reason: string): void {

@@ -3,6 +3,7 @@
 // quotes every argument, runs privileged commands with `sudo -n` for non-root users, knows about
 // dry runs and logs every command.
 import type { ClusterModel } from '../inventory/model.ts';
+import { printable } from './printable.ts';
 import type { StackOutputs } from '../inventory/stack-outputs.ts';
 
 /** What a host is to the cluster. The managed controller's router is also its Juju host. */
@@ -19,6 +20,12 @@ export interface ClusterHost {
   readonly user: string;
   /** Name of the jump host (the router) for hosts on the management network. */
   readonly via?: string;
+  /**
+   * The name known_hosts records this host's key under instead of its address, as OpenSSH's
+   * HostKeyAlias: hosts behind the router, whose management addresses repeat from cluster to
+   * cluster (192.168.100.40 is every cluster's keystone), are `<cluster>.<vm>`.
+   */
+  readonly hostKeyAlias?: string;
   /** Pinned host key fingerprint (`SHA256:...`), from a compute node's `hostKey`. */
   readonly hostKey?: string;
   /** The compute node entry of the inventory, for compute nodes. */
@@ -126,6 +133,11 @@ export interface HostSession {
    */
   writeFile(path: string, content: string, options?: WriteFileOptions): Promise<void>;
   /**
+   * The host's SSH key as this run verified it (pinned fingerprint or known_hosts), `TYPE BASE64`,
+   * connecting first if need be. Read-only; what a known_hosts line elsewhere may trust.
+   */
+  hostKey(): Promise<string>;
+  /**
    * Reboots the host and waits until it is back (same host key), then resolves. Only for steps
    * declared `mayReboot`. In a dry run only recorded.
    */
@@ -140,7 +152,7 @@ export class RemoteCommandError extends Error {
     readonly command: string,
     readonly result: ExecResult,
   ) {
-    const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ');
+    const detail = printable((result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | '));
     super(`${host}: \`${command}\` exited ${result.code ?? `on signal ${result.signal}`}${detail ? `: ${detail}` : ''}`);
     this.name = 'RemoteCommandError';
   }

@@ -76,9 +76,12 @@ function globMatch(pattern: string, name: string): boolean {
 
 export type KnownHostVerdict =
   | { readonly kind: 'match' }
-  /** No entry of this key's type for this host: trust on first use may record it. */
-  | { readonly kind: 'unknown'; readonly otherTypes: readonly string[] }
-  /** An entry of the same type with a different key: someone may be in the middle. */
+  /** No entry at all for this host: trust on first use may record it. */
+  | { readonly kind: 'unknown' }
+  /**
+   * The host has known keys and presented none of them, whatever its type: someone may be in the
+   * middle (a host that offers a type we do not know is no newer than one that offers a new key).
+   */
   | { readonly kind: 'changed'; readonly expected: readonly string[]; readonly lines: readonly number[] }
   | { readonly kind: 'revoked'; readonly line: number };
 
@@ -100,21 +103,19 @@ export class KnownHosts {
   }
 
   verify(name: string, keyBlob: Buffer): KnownHostVerdict {
-    const keyType = keyTypeOf(keyBlob);
     const key = keyBlob.toString('base64');
     const revoked = this.entries.find((e) => e.marker === '@revoked' && e.key === key);
     if (revoked) return { kind: 'revoked', line: revoked.line };
     const mine = this.entriesFor(name);
     if (mine.some((e) => e.key === key)) return { kind: 'match' };
-    const sameType = mine.filter((e) => e.keyType === keyType);
-    if (sameType.length > 0) {
+    if (mine.length > 0) {
       return {
         kind: 'changed',
-        expected: sameType.map((e) => fingerprint(Buffer.from(e.key, 'base64'))),
-        lines: sameType.map((e) => e.line),
+        expected: mine.map((e) => `${e.keyType} ${fingerprint(Buffer.from(e.key, 'base64'))}`),
+        lines: mine.map((e) => e.line),
       };
     }
-    return { kind: 'unknown', otherTypes: [...new Set(mine.map((e) => e.keyType))] };
+    return { kind: 'unknown' };
   }
 
   /** Records a host's key (plain name, as `ssh -o StrictHostKeyChecking=accept-new` would). */
@@ -127,4 +128,29 @@ export class KnownHosts {
     this.entries.push({ hosts: name, keyType: keyTypeOf(keyBlob), key: keyBlob.toString('base64'), line: this.entries.length + 1 });
     return line;
   }
+}
+
+/**
+ * known_hosts text in which `name` is known by `key` (`TYPE BASE64`), for a file someone else's ssh
+ * reads (the Juju user's): null when that key is already there for the name. Otherwise the other
+ * keys recorded for exactly this name are dropped (the caller verified `key`; an entry that
+ * disagrees is stale or planted) and one plain line is appended; every other line is kept.
+ */
+export function withHostKey(text: string | null, name: string, key: string): string | null {
+  const [type, blob] = key.split(' ');
+  if (!type || !blob) throw new Error(`not a host key: ${JSON.stringify(key)}`);
+  const current = text ?? '';
+  const entries = parseKnownHosts(current).filter((e) => e.marker === undefined && hostMatches(e.hosts, name));
+  if (entries.some((e) => e.key === blob && e.keyType === type)) return null;
+  const kept = current.split('\n').flatMap((raw) => {
+    const fields = raw.trim().split(/\s+/);
+    if (raw.trim().startsWith('#') || fields[0]?.startsWith('@') || fields.length < 3) return [raw];
+    const patterns = fields[0]!.split(',');
+    // Only this name's own patterns go: wildcards and other names on the line stay.
+    const others = patterns.filter((p) => p.toLowerCase() !== name.toLowerCase() && !(p.startsWith('|1|') && hostMatches(p, name)));
+    if (others.length === patterns.length) return [raw];
+    return others.length ? [[others.join(','), ...fields.slice(1)].join(' ')] : [];
+  });
+  const base = kept.join('\n');
+  return `${base}${base && !base.endsWith('\n') ? '\n' : ''}${name} ${type} ${blob}\n`;
 }

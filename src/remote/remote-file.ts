@@ -1,7 +1,11 @@
 // Remote file operations as constant scripts with quoted arguments. Writes are atomic: the content
 // goes to a temporary file in the target's directory (same filesystem), takes over the existing
-// file's owner and mode (or the given ones for a new file), then is renamed over the target, so a
-// reader sees the old file or the new one, never a partial one.
+// file's owner and mode (or the given ones for a new file), is flushed to disk, then is renamed over
+// the target, so a reader sees the old file or the new one, never a partial one, and a crash or
+// power loss right after the rename cannot leave an empty or truncated file in the target's place
+// (ext4 may otherwise commit the rename before the data). The directory is flushed after the
+// rename, so the new name itself survives too. `sync FILE` fsyncs that file (coreutils 8.24+; an
+// older sync ignores the operand and flushes everything, which is slower but as safe).
 import type { Command } from './host.ts';
 
 /** Exit status of the read and stat scripts when the file does not exist. */
@@ -29,8 +33,10 @@ export const ATOMIC_WRITE_SCRIPT = [
   '  chmod -- "$2" "$tmp"',
   '  if [ -n "$3" ]; then chown -- "$3" "$tmp"; fi',
   'fi',
+  'sync -- "$tmp" 2>/dev/null',
   'mv -f -- "$tmp" "$target"',
   'trap - EXIT',
+  'sync -- "$dir" 2>/dev/null || true',
 ].join('\n');
 
 export function readFileCommand(path: string): Command {

@@ -136,6 +136,10 @@ export class RemoteHost implements HostSession {
     await this.run(atomicWriteCommand(path, options.mode ?? 0o644, owner), { sudo, stdin: content });
   }
 
+  hostKey(): Promise<string> {
+    return this.opts.connection.hostKey();
+  }
+
   async reboot(options: RebootOptions = {}): Promise<void> {
     if (!this.opts.dryRun && !this.opts.mayReboot) {
       throw new Error(`step ${this.opts.step ?? '?'} rebooted ${this.host.name} but is not declared mayReboot`);

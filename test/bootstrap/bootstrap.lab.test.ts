@@ -393,6 +393,29 @@ describe.skipIf(skipLabTests())('bootstrap engine on the lab', () => {
     for (const secret of ['Tr0ub4dor-and-3', 'plainpass1', 'hunter2']) expect(text).not.toContain(secret);
   });
 
+  it('shows remote text on the terminal without its control characters', async () => {
+    // A host whose output tries to clear the line and print "ok" over the failure, and to set the
+    // terminal's title: the operator sees every character, none acts.
+    const hostile: AnyStep = {
+      id: 'hostile',
+      title: 'prints escape sequences',
+      hosts: (h) => h.name === 'compute-1',
+      async check(ctx) {
+        const banner = await ctx.host.run(['printf', '%b', 'motd \\033]0;owned\\007 done']);
+        ctx.log(`remote says: ${banner}`);
+        await ctx.host.run({ script: 'printf "failed\\r\\033[2K\\033[32mok\\033[0m\\n" >&2; exit 4' });
+        return { needed: false };
+      },
+      async apply() {},
+    };
+    const r = await c.run([hostile]);
+    expect(statusOf(r, 'hostile', 'compute-1')).toBe('failed');
+    const terminal = r.lines.join('\n');
+    expect(terminal).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(terminal).toContain('remote says: motd \\x1b]0;owned\\x07 done');
+    expect(terminal).toContain('failed\\x0d\\x1b[2K\\x1b[32mok\\x1b[0m');
+  });
+
   it('the opencloud bootstrap command: exit codes, recap, dry run, live task list on a terminal, log under .opencloud/runs', async () => {
     const cwd = c.dir;
     const inventory = c.model().sourceFile;

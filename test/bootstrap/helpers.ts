@@ -8,7 +8,7 @@ import type { StackOutputs } from '../../src/inventory/stack-outputs.ts';
 import type { AnyStep } from '../../src/bootstrap/step.ts';
 import { loadModel } from '../../src/inventory/load.ts';
 import type { ClusterModel } from '../../src/inventory/model.ts';
-import type { Lab } from '../../lab/lab.ts';
+import { clusterKnownHosts, type Lab } from '../../lab/lab.ts';
 
 export const CLUSTER = 'labtest';
 
@@ -34,7 +34,7 @@ export const DEFAULT_BLOCK: StackOutputs['hosts_block'] = [
 export function labCluster(lab: Lab): LabCluster {
   const dir = mkdtempSync(join(tmpdir(), 'opencloud-bootstrap-test-'));
   const knownHostsFile = join(dir, 'known_hosts');
-  writeFileSync(knownHostsFile, readFileSync(lab.knownHostsFile, 'utf8'));
+  writeFileSync(knownHostsFile, clusterKnownHosts(lab, CLUSTER));
   let n = 0;
   const model: LabCluster['model'] = (opts = {}) => {
     const file = join(dir, `inventory-${++n}.yaml`);

@@ -86,6 +86,7 @@ export function sessionWith(s: HostSession, over: Partial<Pick<HostSession, 'exe
     readFile: (p, o) => s.readFile(p, o),
     stat: (p, o) => s.stat(p, o),
     writeFile: over.writeFile ?? ((p, c, o) => s.writeFile(p, c, o)),
+    hostKey: () => s.hostKey(),
     reboot: over.reboot ?? ((o) => s.reboot(o)),
   };
 }

@@ -48,6 +48,7 @@ export function parseWithShell(shell: string, line: string): { argv: string[]; s
 }
 
 const JUJU_HOST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx1K2p3Jm9yZ2FuaWNmYWtla2V5Zm9ydGVzdHNvbmx5';
+const NODE_HOST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE5vZGVIb3N0S2V5Tm9kZUhvc3RLZXlOb2RlSG9zdEtl';
 const ok = (stdout = '', stderr = ''): ExecResult => ({ code: 0, stdout, stderr });
 const missing = (): ExecResult => ({ code: MISSING_FILE_EXIT, stdout: '', stderr: 'opencloud: no such file\n' });
 
@@ -141,9 +142,9 @@ class World {
         this.files.set(`${host.name}:${args[0]}`, stdin ?? '');
         return ok();
       }
-      // The Juju host has a key pair (juju-key authorizes its public half on the nodes).
-      if (script.includes('"$HOME/$f"') && host.roles.includes('juju')) return ok(`== .ssh/id_ed25519.pub\n${JUJU_HOST_KEY} juju@fake\n\n`);
       if (script.includes('exec cat --')) {
+        // The Juju host has Juju's key pair (juju-key authorizes its public half on the nodes).
+        if (host.roles.includes('juju') && args[0]!.endsWith('/.juju/ssh/juju_id_rsa.pub')) return ok(`${JUJU_HOST_KEY} juju@fake\n`);
         const f = this.files.get(`${host.name}:${args[0]}`);
         return f === undefined ? missing() : ok(f);
       }
@@ -192,6 +193,10 @@ class ParsingConnection {
     const argv = runs[0]!.argv;
     const body = argv[0] === 'sudo' ? argv.slice(3) : argv;
     return this.world.answer(this.host, body, opts.stdin);
+  }
+
+  async hostKey(): Promise<string> {
+    return NODE_HOST_KEY;
   }
 
   async waitForClose(): Promise<void> {}

@@ -45,6 +45,13 @@ export class FakeSession implements HostSession {
     this.files.set(path, content);
   }
 
+  /** The node's host key as a run would have verified it. */
+  hostKeyLine = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE5vZGVIb3N0S2V5Tm9kZUhvc3RLZXlOb2RlSG9zdEtl';
+
+  async hostKey(): Promise<string> {
+    return this.hostKeyLine;
+  }
+
   async reboot(): Promise<void> {
     this.commands.push(['reboot']);
   }

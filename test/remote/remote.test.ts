@@ -57,6 +57,101 @@ describe('redaction', () => {
     expect(r.redact('-----BEGIN RSA PRIVATE KEY-----\ntruncated')).not.toContain('truncated');
     expect(r.redact('plain text')).toBe('plain text');
   });
+
+  // `juju get keystone` as Juju 1.25 prints it (YAML by default; goyaml sorts the keys and wraps
+  // long descriptions; `default: true` marks a setting left at its default).
+  const KEYSTONE_YAML = [
+    'charm: keystone',
+    'service: keystone',
+    'settings:',
+    '  admin-password:',
+    '    description: Admin password. To be used *for testing only*. Randomly generated',
+    '      by default.',
+    '    type: string',
+    "    value: 0p3n Cl0ud's pw",
+    '  admin-role:',
+    '    default: true',
+    '    description: Admin role to be associated with admin and service users.',
+    '    type: string',
+    '    value: Admin',
+    '  admin-token:',
+    '    description: Admin token. If set, this token will be used for all services instead',
+    '      of being generated per service.',
+    '    type: string',
+    '    value: 7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e',
+    '  admin-user:',
+    '    default: true',
+    '    description: Default admin user to create and manage.',
+    '    type: string',
+    '    value: admin',
+    '',
+  ].join('\n');
+
+  it('hides the values of secret settings in juju get output (YAML blocks), keeping the rest', () => {
+    const out = new Redactor().redact(KEYSTONE_YAML);
+    for (const secret of ["0p3n Cl0ud's pw", 'Cl0ud', '7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e']) expect(out).not.toContain(secret);
+    expect(out).toBe(
+      KEYSTONE_YAML.replace("value: 0p3n Cl0ud's pw", `value: ${REDACTED}`).replace('value: 7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e', `value: ${REDACTED}`),
+    );
+  });
+
+  it('hides secret settings of juju get in flow YAML and JSON, and wrapped or block values', () => {
+    const r = new Redactor();
+    const flow = r.redact('settings: {admin-password: {value: s3cret-pw, type: string, description: Admin password}, admin-user: {value: admin}}');
+    expect(flow).toBe(`settings: {admin-password: {value: ${REDACTED}, type: string, description: Admin password}, admin-user: {value: admin}}`);
+    const json = JSON.stringify({
+      charm: 'keystone',
+      service: 'keystone',
+      settings: {
+        'admin-password': { description: 'Admin password. To be used {for testing} only.', type: 'string', value: 'pw with spaces' },
+        'admin-token': { default: true, description: 'Admin token.', type: 'string', value: 'ADMIN' },
+        'admin-user': { description: 'Default admin user.', type: 'string', value: 'admin' },
+      },
+    });
+    const shown = r.redact(json);
+    expect(shown).not.toMatch(/pw with spaces|"ADMIN"/);
+    expect(JSON.parse(shown).settings).toEqual({
+      'admin-password': { description: 'Admin password. To be used {for testing} only.', type: 'string', value: REDACTED },
+      'admin-token': { default: true, description: 'Admin token.', type: 'string', value: REDACTED },
+      'admin-user': { description: 'Default admin user.', type: 'string', value: 'admin' },
+    });
+    // juju get rabbitmq-server: a private key given as base64, and a wrapped plain value.
+    const rabbit = [
+      'settings:',
+      '  management_plugin:',
+      '    default: true',
+      '    type: boolean',
+      '    value: false',
+      '  ssl_key:',
+      '    description: Private unencrypted key in base64 PEM format',
+      '    type: string',
+      '    value: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB',
+      '      MnFaWnVvRkp3dE1kN0lBRk9UZ0pQeGJqYTBhQ2RU',
+      '  source:',
+      '    type: string',
+      '    value: cloud:trusty-icehouse',
+      '  rabbit-password: |',
+      '    first line of a secret',
+      '    second line',
+      'done: yes',
+    ].join('\n');
+    const r2 = r.redact(rabbit);
+    expect(r2).not.toMatch(/LS0tLS1|MnFaWnVv|first line|second line/);
+    expect(r2).toContain('    value: false');
+    expect(r2).toContain('    value: cloud:trusty-icehouse');
+    expect(r2).toContain('done: yes');
+  });
+
+  it('hides single-quoted, double-quoted, escaped and space-containing OS_PASSWORD values and URL passwords', () => {
+    const r = new Redactor();
+    expect(r.redact("export OS_PASSWORD='correct horse battery'\nexport OS_USERNAME=admin")).toBe(`export OS_PASSWORD='${REDACTED}'\nexport OS_USERNAME=admin`);
+    expect(r.redact(`export OS_PASSWORD='it'\\''s a pw' OS_TENANT_NAME=admin`)).toBe(`export OS_PASSWORD='${REDACTED}' OS_TENANT_NAME=admin`);
+    expect(r.redact('OS_PASSWORD="pass \\"word\\" x"; echo ok')).toBe(`OS_PASSWORD="${REDACTED}"; echo ok`);
+    expect(r.redact('OS_PASSWORD=pass\\ word next')).toBe(`OS_PASSWORD=${REDACTED} next`);
+    expect(r.redact('juju set keystone admin_password="p@ss w"')).toBe(`juju set keystone admin_password="${REDACTED}"`);
+    expect(r.redact('connection = mysql://nova:n0va-Pw@192.168.100.50/nova')).toBe(`connection = mysql://nova:${REDACTED}@192.168.100.50/nova`);
+    expect(r.redact('admin-password:\n  - x')).not.toContain('[REDACTED]:'); // a key alone on its line is not a value
+  });
 });
 
 describe('remote files (scripts run with the local sh)', () => {
@@ -71,6 +166,27 @@ describe('remote files (scripts run with the local sh)', () => {
     expect(isMissing(missing)).toBe(true);
     expect(isMissing(sh(statCommand(join(dir, 'missing'))))).toBe(true);
     expect(isMissing({ code: 1, stderr: 'cat: permission denied' })).toBe(false);
+  });
+
+  it('flushes the new content to disk before the rename (and the directory after it)', () => {
+    // A `sync` in front of the real one on PATH notes what it was asked to flush and what the
+    // target held at that moment.
+    const bin = mkdtempSync(join(dir, 'sync-shim-'));
+    const calls = join(bin, 'calls');
+    const target = join(dir, 'synced');
+    writeFileSync(target, 'old\n');
+    writeFileSync(join(bin, 'sync'), `#!/bin/sh\nprintf '%s|%s|%s\\n' "$2" "$(cat "$2" 2>/dev/null | head -c 20)" "$(cat '${target}')" >> '${calls}'\nexec /bin/sync "$@"\n`);
+    chmodSync(join(bin, 'sync'), 0o755);
+    const line = commandLine(atomicWriteCommand(target, 0o644, ''), { user: 'root' });
+    const r = spawnSync('sh', ['-c', line], { input: 'new\n', encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.status, r.stderr).toBe(0);
+    const [first, second] = readFileSync(calls, 'utf8').trim().split('\n').map((l) => l.split('|'));
+    // First the temporary file, holding the new content, while the target still holds the old.
+    expect(first![0]).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.opencloud-tmp\\.`));
+    expect(first!.slice(1)).toEqual(['new', 'old']);
+    // Then the directory, once the rename is done.
+    expect(second![0]).toBe(dir);
+    expect(second![2]).toBe('new');
   });
 
   it('replaces a file by rename, keeping its mode; creates new files with the given mode', () => {

@@ -3,7 +3,8 @@
 // provider bootstraps over SSH too), a manual-provider environment, and `juju bootstrap` unless
 // Juju already runs. Juju runs as the SSH user, without sudo, as the original scripts did.
 import { JujuClient } from '../../remote/juju/client.ts';
-import { JUJU_SSH_KEY, homeDirectory, publicKeyIdentity, readJujuPublicKey } from '../../remote/juju/ssh-key.ts';
+import { JUJU_SSH_KEY, homeDirectory, readJujuPublicKey } from '../../remote/juju/ssh-key.ts';
+import { withAuthorizedKey } from '../../remote/facts/authorized-keys.ts';
 import { isManaged, routerManagementAddress } from '../../remote/router/controller-addresses.ts';
 import { JUJU_PACKAGES, installPackages, missingPackages } from '../../remote/facts/packages.ts';
 import type { Step, StepContext } from '../step.ts';
@@ -28,13 +29,6 @@ export function environmentsYaml(cluster: ResolvedCluster): string {
     `    default-series: ${m.ubuntuSeries}`,
     '',
   ].join('\n');
-}
-
-/** authorized_keys with `key` added, or null when it is already there. */
-export function withAuthorizedKey(current: string | null, key: string, comment: string): string | null {
-  const text = current ?? '';
-  if (text.split('\n').some((l) => !l.trim().startsWith('#') && publicKeyIdentity(l) === key)) return null;
-  return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${key} ${comment}\n`;
 }
 
 interface KeyHolder {

@@ -8,6 +8,12 @@ import type { HostSession } from '../host.ts';
 /** Relative to the Juju user's home. */
 export const JUJU_SSH_KEY = '.juju/ssh/juju_id_rsa';
 
+/**
+ * The Juju user's known_hosts, relative to its home: the file Juju 1.x's `ssh` reads (it passes no
+ * UserKnownHostsFile, utils/ssh/ssh_openssh.go), and the one the login check verifies nodes against.
+ */
+export const JUJU_KNOWN_HOSTS = '.ssh/known_hosts';
+
 /** The Juju user's home on the Juju host (read-only). */
 export async function homeDirectory(session: HostSession): Promise<string> {
   const home = (await session.run({ script: 'printf %s "$HOME"' }, { readOnly: true })).trim();

@@ -1,32 +1,10 @@
-// The small pure parts of juju-key and compute-config: authorized_keys merging, the package list
-// by series, the sysctl file, and the dpkg check's parsing.
+// The small pure parts of compute-config: the package list by series, the sysctl file, and the
+// dpkg check's parsing.
 import { describe, expect, it } from 'vitest';
-import { missingKeys, parsePublicKeys, withKeys } from '../../../src/remote/facts/authorized-keys.ts';
 import { computePackages, missingPackages } from '../../../src/remote/facts/packages.ts';
 import { GRE_SYSCTL_FILE } from '../../../src/bootstrap/steps/compute-config.ts';
 import { sysctlFileContent } from '../../../src/remote/facts/sysctl.ts';
 import { FakeSession, ok } from '../../remote/fake-session.ts';
-
-const JUJU_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJujuJujuJujuJujuJujuJujuJujuJujuJujuJujuJuju root@juju';
-const OPERATOR = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperatorOperatorOperatorOperatorOperatorOp operator';
-
-describe('authorized_keys', () => {
-  it('compares keys by type and blob, whatever their options and comments', () => {
-    const existing = `${OPERATOR}\nfrom="10.0.0.0/8" ${JUJU_KEY.replace('root@juju', 'other comment')}\n`;
-    expect(missingKeys(existing, parsePublicKeys(JUJU_KEY))).toEqual([]);
-    expect(missingKeys(`${OPERATOR}\n`, parsePublicKeys(JUJU_KEY)).map((k) => k.line)).toEqual([JUJU_KEY]);
-  });
-
-  it('appends missing keys once, keeping every existing line (and a missing final newline)', () => {
-    const keys = parsePublicKeys(`${JUJU_KEY}\n${JUJU_KEY}\n`);
-    expect(withKeys(`# mine\n${OPERATOR}`, missingKeys(OPERATOR, keys))).toBe(`# mine\n${OPERATOR}\n${JUJU_KEY}\n`);
-    expect(withKeys(null, missingKeys(null, keys))).toBe(`${JUJU_KEY}\n`);
-  });
-
-  it('ignores what is not a public key', () => {
-    expect(parsePublicKeys('-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n# comment\n')).toEqual([]);
-  });
-});
 
 describe('compute packages', () => {
   it('python-yaml where Python 2 is the default, python3-yaml later', () => {

@@ -14,7 +14,7 @@ const GRE_SYSCTLS = GRE_SYSCTL_FILE.settings;
 import type { AnyStep, Step } from '../../../src/bootstrap/step.ts';
 import { COMPUTE_RELATIONS } from '../../../src/inventory/reference.ts';
 import { skipLabTests, startLab, type Lab, type LabHost } from '../../../lab/lab.ts';
-import { jujuWithEnv, jujuWithoutEnv } from '../../../lab/juju-host.ts';
+import { jujuClientKey, jujuWithEnv, jujuWithoutEnv } from '../../../lab/juju-host.ts';
 import { CLUSTER, prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab } from '../../../lab/compute-lab.ts';
 
 const COMPUTE_STEPS = ['preflight', 'hosts', 'juju-key', 'juju-machine', 'nova-compute', 'compute-config'];
@@ -37,7 +37,10 @@ describe.skipIf(skipLabTests())('compute nodes join an existing controller (lab)
     expect(await sh(host.name, 'cat /etc/hosts')).toContain(
       `# BEGIN opencloud ${CLUSTER}\n198.51.100.2 ip-172-31-40-12.ec2.internal juju.amazon keystone.amazon rabbitmq.amazon\n# END opencloud ${CLUSTER}\n`,
     );
-    expect(await sh(host.name, 'cat /root/.ssh/authorized_keys')).toContain(lab.router.clientKeyLine!);
+    // Juju's own key, and no other key of the Juju host.
+    const authorized = await sh(host.name, 'cat /root/.ssh/authorized_keys');
+    expect(authorized).toContain(`${await jujuClientKey(lab.router)} juju@${CLUSTER}\n`);
+    expect(authorized).not.toContain(lab.router.clientKeyLine!.split(' ')[1]);
     expect(await sh(host.name, 'test -d /var/lib/nova && echo dir')).toBe('dir\n');
     expect(await sh(host.name, `cat ${SYSCTL_FILE}`)).toBe(sysctlFileContent(GRE_SYSCTL_FILE));
     for (const [key, value] of Object.entries(GRE_SYSCTLS)) {
@@ -144,7 +147,7 @@ describe.skipIf(skipLabTests())('compute nodes join an existing controller (lab)
     expect(out).toMatch(/would run: juju add-machine ssh:root@198\.51\.100\.15/);
     expect(out).toMatch(/\[compute-5\] nova-compute: would change \(add a unit of nova-compute on the machine juju-machine would add\)/);
     expect(await sh('compute-5', 'cat /etc/hosts')).toBe(hostsBefore);
-    expect(await sh('compute-5', 'cat /root/.ssh/authorized_keys')).not.toContain(lab.router.clientKeyLine!);
+    expect(await sh('compute-5', 'cat /root/.ssh/authorized_keys')).not.toContain(await jujuClientKey(lab.router));
     expect(await sh('compute-5', `test -e ${SYSCTL_FILE} || echo none`)).toBe('none\n');
     expect(findMachineByAddress(await c.status(), node5.ip)).toBeUndefined();
   });

@@ -106,6 +106,7 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
     writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
     // Juju 1.x's own client key lives at $JUJU_HOME/ssh/juju_id_rsa.
     writeFileSync(join(jujuHome, 'ssh', 'juju_id_rsa'), readFileSync(join(dir, 'client_key')), { mode: 0o600 });
+    writeFileSync(join(jujuHome, 'ssh', 'juju_id_rsa.pub'), readFileSync(join(dir, 'client_key.pub')), { mode: 0o600 });
     writeFileSync(
       join(jujuHome, 'environments.yaml'),
       [
@@ -212,13 +213,16 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
   it('fails like Juju, creating nothing, when the key is not authorized', async () => {
     const keyPath = join(jujuHome, 'ssh', 'juju_id_rsa');
     renameSync(keyPath, keyPath + '.good');
+    renameSync(`${keyPath}.pub`, `${keyPath}.pub.good`);
     try {
       writeFileSync(keyPath, readFileSync(join(dir, 'stranger_key')), { mode: 0o600 });
+      writeFileSync(`${keyPath}.pub`, readFileSync(join(dir, 'stranger_key.pub')), { mode: 0o600 });
       const r = await juju(['add-machine', `ssh:${USER}@${PARALLEL_NODES[0]}`]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^ERROR subprocess encountered error code 255 \(.*Permission denied \(publickey/);
     } finally {
       renameSync(keyPath + '.good', keyPath);
+      renameSync(`${keyPath}.pub.good`, `${keyPath}.pub`);
     }
     expect(Object.keys((await status()).machines)).toEqual(['0', '1']);
   });
