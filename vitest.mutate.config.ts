@@ -7,6 +7,7 @@ export default defineConfig({
     name: 'mutate',
     include: [
       'test/inventory/load.test.ts',
+      'test/inventory/rules.test.ts',
       'test/inventory/load.property.test.ts',
       'test/inventory/examples.test.ts',
       'test/injection/schema-refusal.test.ts',
