@@ -119,3 +119,51 @@ export async function waitForSshd(host: LabHost, timeoutMs: number): Promise<voi
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+export interface HeldWrite {
+  /** Resolves once a write of the file is under way: its new content is in the temp file, the rename not done. */
+  held(): Promise<{ tmp: string }>;
+  /** Ends the held write the way sshd ends the session of a dead connection: its processes are killed. */
+  kill(): Promise<void>;
+  /** Removes the hold (after kill, or to let a held write go on). */
+  remove(): Promise<void>;
+}
+
+const HOLD_DIR = '/tmp/held-write';
+
+/**
+ * Holds the next atomic write of `target` on the host mid-way: a `chown` first in root's PATH
+ * stops the write script at `chown --reference=TARGET -- TMP` (after the content is in TMP, before
+ * the rename) until released. What a slow disk or a loaded host does, made certain, so a fault
+ * can be placed inside the write.
+ */
+export async function holdWrite(host: LabHost, target: string): Promise<HeldWrite> {
+  const shim = [
+    '#!/bin/sh',
+    `case "$1" in --reference=${target})`,
+    `  echo "$$ $PPID $3" > ${HOLD_DIR}/held.tmp && mv ${HOLD_DIR}/held.tmp ${HOLD_DIR}/held`,
+    `  while [ ! -e ${HOLD_DIR}/release ]; do sleep 0.05; done ;;`,
+    'esac',
+    'exec /bin/chown "$@"',
+    '',
+  ].join('\n');
+  await must(host, `rm -rf ${HOLD_DIR} && mkdir -p ${HOLD_DIR} && cat > /usr/local/bin/chown && chmod 755 /usr/local/bin/chown`, shim);
+  const heldLine = async () => (await host.exec(`cat ${HOLD_DIR}/held 2>/dev/null`)).stdout.trim().split(' ');
+  return {
+    async held() {
+      for (let i = 0; i < 1200; i++) {
+        const [pid, , tmp] = await heldLine();
+        if (pid && tmp) return { tmp };
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${host.name}: no write of ${target} reached the hold`);
+    },
+    async kill() {
+      const [pid, parent] = await heldLine();
+      if (pid && parent) await host.exec(`kill -KILL ${parent} ${pid}`); // either may be gone already
+    },
+    async remove() {
+      await must(host, `touch ${HOLD_DIR}/release; rm -f /usr/local/bin/chown`);
+    },
+  };
+}

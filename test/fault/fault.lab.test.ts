@@ -14,6 +14,7 @@ import { must } from '../../lab/host-commands.ts';
 import { jujuWithEnv } from '../../lab/juju-host.ts';
 import { prepareComputeLab, resultOf, totals, unitsWith, type ComputeLab, type LabRun } from '../../lab/compute-lab.ts';
 import {
+  holdWrite,
   killSshd,
   sessionWith,
   staleComputeConfig,
@@ -118,15 +119,21 @@ describe.skipIf(skipLabTests())('faults during a bootstrap run (lab)', () => {
     const node = lab.host('compute-2');
     await staleHostsBlock(node);
     const before = await must(node, 'cat /etc/hosts');
-    let cut = false;
+    let cutDuring: { tmp: string; tmpContent: string } | undefined;
+    const hold = await holdWrite(node, '/etc/hosts');
     const steps = withApplySession(STEPS, 'hosts', node.name, (s) =>
       sessionWith(s, {
         writeFile: async (path, content, options) => {
-          if (!cut) {
-            cut = true;
-            await node.linkDown();
-          }
-          return s.writeFile(path, content, options);
+          if (cutDuring || path !== '/etc/hosts') return s.writeFile(path, content, options);
+          const writing = s.writeFile(path, content, options);
+          writing.catch(() => {}); // awaited below
+          // The write is under way on the node: the new content is in its temp file, /etc/hosts
+          // not yet replaced. The link goes down now.
+          const { tmp } = await hold.held();
+          cutDuring = { tmp, tmpContent: await must(node, `cat ${tmp}`) };
+          expect(cutDuring.tmpContent).toBe(content);
+          await node.linkDown();
+          return writing;
         },
       }),
     );
@@ -136,8 +143,11 @@ describe.skipIf(skipLabTests())('faults during a bootstrap run (lab)', () => {
       broken = await c.run(joined, { steps });
     } finally {
       await node.linkUp();
+      // sshd would end the dead connection's session in time; end it now, then lift the hold.
+      await hold.kill();
+      await hold.remove();
     }
-    expect(cut).toBe(true);
+    expect(cutDuring, 'the link was cut while the write was held').toBeDefined();
     expectReported(broken, 'compute-2', 'hosts', /connection lost|cannot connect/);
     // The host's other steps: juju-key (after hosts on this host) finds it unreachable, the rest
     // depend on hosts.
@@ -146,6 +156,7 @@ describe.skipIf(skipLabTests())('faults during a bootstrap run (lab)', () => {
     expect(unitsWith(broken, 'changed')).toEqual([]); // compute-1 had nothing left to do
     // /etc/hosts kept its old content: the write never reached the rename.
     expect(await must(node, 'cat /etc/hosts')).toBe(before);
+    expect(before).not.toBe(cutDuring!.tmpContent);
     await expectNeverPartial(reader, node, before, { rewritten: false });
 
     const reader2 = await startHostsReader(node);
@@ -192,7 +203,6 @@ describe.skipIf(skipLabTests())('faults during a bootstrap run (lab)', () => {
       sessionWith(s, { reboot: (options) => s.reboot({ ...options, upTimeoutMs: 1_500 }) }),
     );
     const reader = await startHostsReader(node);
-    const started = Date.now();
     let broken: LabRun;
     try {
       broken = await c.run(all, { steps, connection: { readyTimeoutMs: 1_000, keepaliveIntervalMs: 1_000, keepaliveCountMax: 2, attempts: 2, backoffMs: 200 } });
@@ -200,7 +210,6 @@ describe.skipIf(skipLabTests())('faults during a bootstrap run (lab)', () => {
       await waitForSshd(node, 30_000);
       await must(node, `echo ${DEFAULT_REBOOT_DELAY_SECONDS} > ${REBOOT_DELAY_FILE}`);
     }
-    expect(Date.now() - started).toBeLessThan(30_000); // not the default 600 s
     expectReported(broken, 'compute-1', 'compute-config', /compute-1 did not come back within 1\.5 s after the reboot/);
     expect(unitsWith(broken, 'changed').sort()).toEqual(['hosts@compute-1']);
     await expectNeverPartial(reader, node, before, { rewritten: true }); // the reboot ended the loop after the write

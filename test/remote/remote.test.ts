@@ -1,10 +1,10 @@
 // Quoting, redaction, remote file scripts (run for real with a local sh) and the hosts block.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commandArgv, commandLine, quoteArgv } from '../../src/remote/quoting.ts';
 import { Redactor, REDACTED } from '../../src/remote/redact.ts';
 import { atomicWriteCommand, isMissing, parseStat, readFileCommand, statCommand } from '../../src/remote/remote-file.ts';
@@ -19,14 +19,55 @@ function sh(command: Command, stdin = '', user = 'root') {
 }
 
 describe('quoting', () => {
-  it('passes any argument through the remote shell unchanged', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quoting-'));
+  for (const f of ['a', 'aa']) writeFileSync(join(dir, f), '');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // Characters some shell acts on somewhere in a word: quotes, expansions, globs, separators,
+  // redirections, comments, history, brace expansion, tilde and assignment.
+  const META = [...`'"\`$\\!*?[]{}(),;&|<>#~= \t\r`];
+  const CONSTRUCTS = ['$HOME', '$-', '$1', '${a}', '{a,aa}', '*', '?', '[a]', '~', '~root', '#', '!', '&', ';', '|', '<', '>', '(', ')', '\\', '"', "'", '`', ' ', '\t', '='];
+  const metaString = fc.string({ unit: fc.oneof(fc.constantFrom(...META), fc.constantFrom('a', 'Z', '0', '-', '/', '.', '@', '%', ':', '+')), maxLength: 24 });
+  /** Values the steps really pass: home directories as hosts report them, paths under them, options. */
+  const argument = fc.oneof(
+    metaString,
+    metaString.map((s) => `/home/${s}`),
+    metaString.map((s) => `/home/${s}/.ssh/authorized_keys`),
+    metaString.map((s) => `~${s}`),
+    metaString.map((s) => `-${s}`),
+    metaString.map((s) => `NAME=${s}`),
+    // One whole construct amid harmless characters, so that quoting the word is all that stands
+    // between it and an expansion: `x/{a,aa}`, `a*`, `$-`, `~root/b`, `#a`.
+    fc
+      .tuple(fc.constantFrom('', 'a', 'x/'), fc.constantFrom(...CONSTRUCTS), fc.constantFrom('', 'a', '/b'))
+      .map((parts) => parts.join('')),
+    fc.string({ unit: 'binary-ascii', maxLength: 20 }).filter((s) => !s.includes('\0')),
+  );
+
+  it('passes any argument, home directories and shell metacharacters above all, through sh and bash unchanged (property)', () => {
+    const lines: string[] = [];
+    const expected: string[] = [];
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary-ascii', minLength: 0, maxLength: 20 }).filter((s) => !s.includes('\0')), { minLength: 1, maxLength: 5 }), (args) => {
-        const out = execFileSync('sh', ['-c', quoteArgv(['printf', '%s\\0', ...args])], { encoding: 'utf8' });
-        expect(out.split('\0').slice(0, -1)).toEqual(args);
+      fc.property(fc.array(argument, { minLength: 1, maxLength: 5 }), (args) => {
+        const line = quoteArgv(['printf', '%s\\0', ...args]);
+        const out = execFileSync('sh', ['-c', line], { encoding: 'utf8', cwd: dir });
+        expect(out.split('\0').slice(0, -1), `sh: ${line}`).toEqual(args);
+        lines.push(line);
+        expected.push(...args);
       }),
       { numRuns: 300 },
     );
+    // The same lines through bash (a login shell sshd may start instead of sh), in one process.
+    const out = execFileSync('bash', ['-c', lines.join('\n')], { encoding: 'utf8', cwd: dir });
+    expect(out.split('\0').slice(0, -1)).toEqual(expected);
+    // The shells ran where a glob would match (a, aa): nothing was created there either.
+    expect(readdirSync(dir).sort()).toEqual(['a', 'aa']);
+  }, 120_000);
+
+  it('never lets a first word be a variable assignment', () => {
+    const r = sh(['OPENCLOUD_X=1', 'printf', 'ran']);
+    expect(r.code).toBe(127); // the command OPENCLOUD_X=1 does not exist; printf did not run
+    expect(r.stdout).toBe('');
   });
 
   it('neutralizes shell syntax in inventory values', () => {
@@ -246,6 +287,45 @@ describe('hosts block', () => {
     expect(replaceHostsBlock(dup, 'east', block)).toBe(['x', ...block, 'y', 'z', ''].join('\n'));
     expect(() => replaceHostsBlock('# BEGIN opencloud east\n1.1.1.1 a\n', 'east', block)).toThrow(HostsFileError);
     expect(() => replaceHostsBlock('# END opencloud east\n', 'east', block)).toThrow(HostsFileError);
+  });
+
+  it('finds its markers when indented or CRLF-ended, and keeps a missing final newline missing', () => {
+    const stale = ['a', '  # BEGIN opencloud east \r', '1.1.1.1 stale\r', '\t# END opencloud east\r', 'b\r', ''].join('\n');
+    expect(replaceHostsBlock(stale, 'east', block)).toBe(['a', ...block, 'b\r', ''].join('\n'));
+    const noFinalNewline = ['a', '# BEGIN opencloud east', '1.1.1.1 stale', '# END opencloud east', 'b'].join('\n');
+    expect(replaceHostsBlock(noFinalNewline, 'east', block)).toBe(['a', ...block, 'b'].join('\n'));
+    const blockLast = ['a', '# BEGIN opencloud east', '1.1.1.1 stale', '# END opencloud east'].join('\n');
+    expect(replaceHostsBlock(blockLast, 'east', block)).toBe(['a', ...block].join('\n'));
+    // An END marker alone is refused however it is spelled, and the error names its line.
+    expect(() => replaceHostsBlock('a\n  # END opencloud east\r\n', 'east', block)).toThrow(
+      '/etc/hosts has "# END opencloud east" on line 2 without "# BEGIN opencloud east" before it; fix the file by hand',
+    );
+    expect(() => replaceHostsBlock('a\nb\n # BEGIN opencloud east\r\n1.1.1.1 x\n', 'east', block)).toThrow(
+      '/etc/hosts has "# BEGIN opencloud east" on line 3 but no "# END opencloud east" after it; fix the file by hand',
+    );
+  });
+
+  it('replaces an existing block whatever its markers look like, keeping the lines around it and the final newline as they were (property)', () => {
+    const line = fc.string({ maxLength: 30 }).filter((l) => !l.includes('\n') && !l.includes('opencloud'));
+    const indent = fc.constantFrom('', ' ', '  ', '\t');
+    const ending = fc.constantFrom('', '\r', ' ', ' \r', '\t');
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 5 }),
+        fc.array(line, { maxLength: 3 }),
+        fc.array(line, { maxLength: 5 }),
+        fc.tuple(indent, ending, indent, ending),
+        fc.boolean(),
+        (before, stale, after, [i1, e1, i2, e2], finalNewline) => {
+          const old = [`${i1}# BEGIN opencloud east${e1}`, ...stale, `${i2}# END opencloud east${e2}`];
+          const text = [...before, ...old, ...after].join('\n') + (finalNewline ? '\n' : '');
+          const out = replaceHostsBlock(text, 'east', block);
+          expect(out).toBe([...before, ...block, ...after].join('\n') + (finalNewline ? '\n' : ''));
+          expect(replaceHostsBlock(out, 'east', block)).toBe(out);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps arbitrary surrounding lines byte for byte', () => {

@@ -114,6 +114,56 @@ describe('diffSyntheses', () => {
     expect(stack.settings).toEqual([{ path: 'provider.aws[0].region', before: 'us-east-1', after: 'eu-west-1' }]);
   });
 
+  it('reports a stack whose only change is a setting as changed, not unchanged', () => {
+    const before = fakeStack(EXAMPLE);
+    const after = structuredClone(before) as any;
+    after.terraform.required_providers.aws.version = '6.1.0';
+    const report = diffSyntheses(side('base', ['example', before]), side('head', ['example', after]));
+    expect(report.stacks).toEqual([
+      expect.objectContaining({
+        name: 'example',
+        action: 'change',
+        resources: [],
+        settings: [{ path: 'terraform.required_providers.aws.version', before: '6.0.0', after: '6.1.0' }],
+      }),
+    ]);
+    expect(hasDifferences(report)).toBe(true);
+  });
+
+  it('shows an existing rule changed in place as the rule removed and the new one added, and warns when it opens to the internet', () => {
+    const before = fakeStack(EXAMPLE);
+    const after = structuredClone(before) as any;
+    after.resource.aws_vpc_security_group_ingress_rule['clients-0_tcp-5000'].cidr_ipv4 = '0.0.0.0/0';
+    const stack = diffStack('example', before, after);
+    expect(stack.action).toBe('change');
+    expect(stack.resources.map((r) => [r.action, r.address, r.changes, r.rules.map((c) => [c.action, c.text])])).toEqual([
+      [
+        'change',
+        'aws_vpc_security_group_ingress_rule.clients-0_tcp-5000',
+        [],
+        [
+          ['remove', 'tcp 5000 from 203.0.113.0/24'],
+          ['add', 'tcp 5000 from 0.0.0.0/0'],
+        ],
+      ],
+    ]);
+    expect(stack.warnings).toEqual([
+      { kind: 'open-world', stack: 'example', subject: '0.0.0.0/0', message: 'opens to the whole internet 0.0.0.0/0: tcp 5000 on example-router' },
+    ]);
+  });
+
+  it('shows removed rules, and no warning for closing a port', () => {
+    const less = { ...EXAMPLE, nodes: EXAMPLE.nodes.slice(0, 2) };
+    const stack = diffStack('example', fakeStack(EXAMPLE), fakeStack(less));
+    expect(stack.action).toBe('change');
+    expect(stack.resources.map((r) => [r.action, r.address, r.rules.map((c) => [c.action, c.text])])).toEqual([
+      ['remove', 'aws_vpc_security_group_ingress_rule.compute-compute-3_gre', [['remove', 'gre from 198.51.100.13/32']]],
+      ['remove', 'aws_vpc_security_group_ingress_rule.compute-compute-3_tcp-35357', [['remove', 'tcp 35357 from 198.51.100.13/32']]],
+      ['remove', 'aws_vpc_security_group_ingress_rule.compute-compute-3_tcp-5672', [['remove', 'tcp 5672 from 198.51.100.13/32']]],
+    ]);
+    expect(stack.warnings).toEqual([]);
+  });
+
   it('reports added and removed stacks, warning about the instances a removal destroys', () => {
     const report = diffSyntheses(
       side('base', ['gone', fakeStack({ ...EXAMPLE, name: 'gone' })]),

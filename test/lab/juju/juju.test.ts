@@ -132,6 +132,8 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
       'StrictModes no',
       'MaxStartups 50:30:100',
       `PidFile ${join(dir, 'sshd.pid')}`,
+      // VERBOSE logs which of the listen addresses each connection came in on.
+      'LogLevel VERBOSE',
     ].join('\n');
     writeFileSync(join(dir, 'sshd_config'), config + '\n');
     sshd = spawn(SSHD, ['-D', '-f', join(dir, 'sshd_config'), '-E', join(dir, 'sshd.log')], { stdio: 'ignore' });
@@ -186,8 +188,16 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
   });
 
   it('add-machine ssh: really logs in, prints "created machine N" on stderr, then settles', async () => {
+    const sshdLog = () => readFileSync(join(dir, 'sshd.log'), 'utf8');
+    const logBefore = sshdLog().length;
     const r = await juju(['add-machine', `ssh:${USER}@${NODE}`]);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: 'created machine 1\n' });
+    // sshd saw a connection to the node's address and a login, both during this add-machine (the
+    // bootstrap logged in to the bootstrap host before).
+    const session = sshdLog().slice(logBefore);
+    expect(session).toMatch(new RegExp(`Connection from \\S+ port \\d+ on ${NODE.replace(/\./g, '\\.')} port ${sshPort}\\b`));
+    expect(session).toContain(`Accepted publickey for ${USER} from `);
+    expect(session).not.toContain(`on ${BOOTSTRAP_HOST} port ${sshPort}`);
     const st = await status();
     expect(st.machines['1']).toMatchObject({
       'agent-state': 'pending',
@@ -196,10 +206,13 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
       series: 'trusty',
     });
     expect(st.machines['1']).not.toHaveProperty('agent-version');
-    await sleep(1200);
-    expect((await status()).machines['1']['agent-state']).toBe('started');
-    // sshd saw a real login for the node's address.
-    expect(readFileSync(join(dir, 'sshd.log'), 'utf8')).toMatch(/Accepted publickey/);
+    // Then it settles: polled as the bootstrap does, not after a fixed sleep.
+    let state = 'pending';
+    for (let i = 0; i < 100 && state === 'pending'; i++) {
+      await sleep(100);
+      state = (await status()).machines['1']['agent-state'];
+    }
+    expect(state).toBe('started');
   });
 
   it('refuses a host that is already a machine (either the node or the bootstrap host)', async () => {

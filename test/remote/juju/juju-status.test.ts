@@ -37,6 +37,89 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
     expect(failed.map((u) => [u.name, u.message])).toEqual([['nova-compute/10', 'hook failed: "install"']]);
   });
 
+  it('reads the whole of a 1.25 status into exactly what the steps act on', () => {
+    const machine = (id: string, agentState: string, rest: object) => ({ id, agentState, ...rest });
+    const unit = (name: string, rest: object) => ({ name, service: name.split('/')[0], subordinates: [], ...rest });
+    expect(status).toEqual({
+      environment: 'lab',
+      machines: [
+        machine('0', 'started', { dnsName: '198.51.100.2', instanceId: 'manual:', series: 'trusty' }),
+        machine('0/lxc/0', 'pending', { dnsName: '10.0.3.12', instanceId: 'juju-machine-0-lxc-0', series: 'trusty' }),
+        machine('1', 'started', { dnsName: '198.51.100.11', instanceId: 'manual:198.51.100.11', series: 'trusty' }),
+        machine('2', 'pending', { instanceId: 'manual:198.51.100.12', series: 'trusty' }),
+      ],
+      services: {
+        mysql: {
+          name: 'mysql',
+          charm: 'cs:trusty/mysql-38',
+          exposed: false,
+          relations: { 'shared-db': ['nova-compute'] },
+          units: [unit('mysql/0', { agentState: 'started', workloadState: 'unknown', machine: '0', publicAddress: '198.51.100.2' })],
+          subordinateTo: [],
+        },
+        'nova-compute': {
+          name: 'nova-compute',
+          charm: 'cs:trusty/nova-compute-14',
+          exposed: false,
+          relations: { 'nrpe-external-master': ['nrpe'], 'shared-db': ['mysql'] },
+          units: [
+            unit('nova-compute/2', {
+              agentState: 'started',
+              workloadState: 'unknown',
+              machine: '1',
+              publicAddress: '198.51.100.11',
+              subordinates: [
+                unit('nrpe/0', { agentState: 'pending', workloadState: 'maintenance', publicAddress: '198.51.100.11', principal: 'nova-compute/2' }),
+              ],
+            }),
+            unit('nova-compute/10', { agentState: 'error', message: 'hook failed: "install"', workloadState: 'error', machine: '2' }),
+          ],
+          subordinateTo: [],
+        },
+        nrpe: { name: 'nrpe', charm: 'cs:trusty/nrpe-4', exposed: false, relations: { 'nrpe-external-master': ['nova-compute'] }, units: [], subordinateTo: ['nova-compute'] },
+      },
+    });
+  });
+
+  it('fills what Juju left out: unknown states, no environment, a workload error as the message', () => {
+    const sparse = parseJujuStatus(
+      JSON.stringify({
+        machines: { '10': {}, '9': { containers: { '9/lxc/1': { 'agent-state': 'down' } } } },
+        services: {
+          web: {
+            charm: 'cs:trusty/apache2-1',
+            exposed: true,
+            units: {
+              'web/0': { 'workload-status': { current: 'error', message: 'hook failed: "config-changed"' }, subordinates: null },
+              'web/1': { 'agent-state': 'started', 'agent-state-info': '', 'workload-status': { current: 'active', message: 'ready' } },
+            },
+          },
+        },
+      }),
+    );
+    expect(sparse).toEqual({
+      machines: [
+        { id: '9', agentState: 'unknown' },
+        { id: '9/lxc/1', agentState: 'down' },
+        { id: '10', agentState: 'unknown' },
+      ],
+      services: {
+        web: {
+          name: 'web',
+          charm: 'cs:trusty/apache2-1',
+          exposed: true,
+          relations: {},
+          units: [
+            { name: 'web/0', service: 'web', agentState: 'unknown', message: 'hook failed: "config-changed"', workloadState: 'error', subordinates: [] },
+            { name: 'web/1', service: 'web', agentState: 'started', workloadState: 'active', subordinates: [] },
+          ],
+          subordinateTo: [],
+        },
+      },
+    });
+    expect(allUnits(sparse).filter(unitFailed).map((u) => u.name)).toEqual(['web/0']);
+  });
+
   it('accepts null maps (an empty environment)', () => {
     const empty = parseJujuStatus(STATUS_EMPTY);
     expect(empty.services).toEqual({});
@@ -47,6 +130,22 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
     expect(() => parseJujuStatus('environment: lab\n')).toThrow(JujuStatusError);
     expect(() => parseJujuStatus('{"machines":{"1":{"dns-name":5}}}')).toThrow(/machines\.1\.dns-name/);
     expect(() => parseJujuStatus('{"services":{"x":{"units":{}}}}')).toThrow(/services\.x\.charm/);
+    expect(() => parseJujuStatus('ERROR Unable to connect to environment "lab".')).toThrow(
+      /^cannot read juju status: not JSON \(.+\); is this Juju 1\.x with --format=json\?$/,
+    );
+    expect(() => parseJujuStatus('[]')).toThrow(/^cannot read juju status: unexpected shape: \(top\): /);
+    // At most five problems are listed, each at its path.
+    const many = JSON.stringify({ machines: Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((id) => [id, { series: 7 }])) });
+    const message = (() => {
+      try {
+        parseJujuStatus(many);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    })();
+    expect(message.match(/machines\.\d\.series: /g)).toHaveLength(5);
+    expect(message).toMatch(/^cannot read juju status: unexpected shape: machines\.1\.series: [^;]+; machines\.2\.series: /);
   });
 });
 
@@ -75,5 +174,13 @@ describe('status queries', () => {
     expect(hasRelation(status, ['nova-compute:amqp', 'mysql'])).toBe(false); // wrong endpoint
     expect(hasRelation(status, ['nova-compute', 'glance'])).toBe(false); // glance is not deployed
     expect(hasRelation(status, ['nova-compute', 'rabbitmq-server'])).toBe(false);
+    // One side listing the other is not enough while the other side exists and does not.
+    const oneSided = parseJujuStatus(
+      JSON.stringify({ services: { a: { charm: 'cs:a-1', relations: { db: ['b'], cache: ['c'] } }, b: { charm: 'cs:b-1', relations: {} } } }),
+    );
+    expect(hasRelation(oneSided, ['a', 'b'])).toBe(false);
+    expect(hasRelation(oneSided, ['b', 'a'])).toBe(false);
+    expect(hasRelation(oneSided, ['a', 'c'])).toBe(false); // a lists c, but c is not deployed
+    expect(hasRelation(oneSided, ['c', 'a'])).toBe(false);
   });
 });

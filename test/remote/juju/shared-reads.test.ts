@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { JujuClient } from '../../../src/remote/juju/client.ts';
 import { SharedReads } from '../../../src/remote/juju/shared-reads.ts';
+import { findMachineByAddress } from '../../../src/remote/juju/status.ts';
 import { FakeSession, ok } from '../fake-session.ts';
 import { STATUS_1_25, STATUS_EMPTY } from './samples.ts';
 
@@ -71,10 +72,16 @@ describe('JujuClient.status between steps', () => {
       return argv[1] === 'status' ? ok(machines) : ok();
     });
     const client = () => new JujuClient(s); // each step makes its own client on the one session
-    await Promise.all([client().status(), client().status(), client().status(), client().status()]);
-    expect(s.jujuCalls.filter((c) => c.startsWith('status')).length).toBeLessThanOrEqual(2);
+    const statusCalls = () => s.jujuCalls.filter((c) => c.startsWith('status')).length;
+    const before = await Promise.all([client().status(), client().status(), client().status(), client().status()]);
+    expect(before.map((st) => st.machines.map((m) => m.id))).toEqual([['0'], ['0'], ['0'], ['0']]);
+    const shared = statusCalls();
+    expect(shared).toBeLessThanOrEqual(2);
     machines = STATUS_1_25; // "add-machine" happened
     const after = await client().status();
-    expect(after.machines.length).toBeGreaterThan(0);
+    // The caller after the change sees it: the machines add-machine made, not the empty environment's machine 0.
+    expect(statusCalls()).toBe(shared + 1);
+    expect(after.machines.map((m) => m.id)).toEqual(['0', '0/lxc/0', '1', '2']);
+    expect(findMachineByAddress(after, '198.51.100.11')?.id).toBe('1');
   });
 });

@@ -66,6 +66,27 @@ describe('buildRuleset', () => {
     expect(open.filter.rules).toContain('-A OPENCLOUD-FORWARD -i eth0 -o eth1 -j OPENCLOUD-FWD-CLIENT');
   });
 
+  it('judges the world by the network, not its spelling: 10.0.0.0/0 is 0.0.0.0/0', () => {
+    // A /0 with host bits set is still the whole Internet once iptables normalizes it.
+    expect(() => buildRuleset({ ...input, clientCidrs: ['198.51.100.64/27', '10.0.0.0/0'] })).toThrow(
+      'client network 10.0.0.0/0 opens the forwarded ports to the whole Internet; allowAnyClient is not set',
+    );
+    const open = buildRuleset({ ...input, clientCidrs: ['10.0.0.0/0'], allowAnyClient: true });
+    expect(open.nat.rules.filter((l) => l.includes('-j OPENCLOUD-DNAT-CLIENT'))).toEqual([
+      '-A OPENCLOUD-DNAT -i eth0 -m addrtype --dst-type LOCAL -j OPENCLOUD-DNAT-CLIENT',
+    ]);
+  });
+
+  it('accepts ports 1 to 65535 and nothing outside, on both sides of a forward and for compute ports', () => {
+    const forward = (port: number, vmPort: number) => buildRuleset({ ...input, forwards: [{ port, vmIp: '192.168.100.40', vmPort }] });
+    expect(forward(65535, 1).nat.rules).toContain('-A OPENCLOUD-DNAT-CLIENT -p tcp -m tcp --dport 65535 -j DNAT --to-destination 192.168.100.40:1');
+    expect(forward(1, 65535).filter.rules).toContain('-A OPENCLOUD-FWD-CLIENT -d 192.168.100.40/32 -p tcp -m tcp --dport 65535 -j ACCEPT');
+    for (const [port, vmPort] of [[65536, 80], [80, 65536], [0, 80], [80, 0], [80.5, 80], [-1, 80]] as const) {
+      expect(() => forward(port, vmPort), `${port} -> ${vmPort}`).toThrow(`${port === 80 ? vmPort : port} is not a port number`);
+    }
+    expect(() => buildRuleset({ ...input, computePorts: [{ protocol: 'tcp', port: 65536, vmIp: '192.168.100.110' }] })).toThrow('65536 is not a port number');
+  });
+
   it('has no client or compute entry rules when there are none, and still declares every chain', () => {
     const r = buildRuleset({ ...input, clientCidrs: [], computeNodeIps: [] });
     expect(r.nat.rules.filter((l) => l.startsWith('-A OPENCLOUD-DNAT '))).toEqual([]);
