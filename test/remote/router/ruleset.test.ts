@@ -69,7 +69,7 @@ describe('buildRuleset', () => {
   it('judges the world by the network, not its spelling: 10.0.0.0/0 is 0.0.0.0/0', () => {
     // A /0 with host bits set is still the whole Internet once iptables normalizes it.
     expect(() => buildRuleset({ ...input, clientCidrs: ['198.51.100.64/27', '10.0.0.0/0'] })).toThrow(
-      'client network 10.0.0.0/0 opens the forwarded ports to the whole Internet; allowAnyClient is not set',
+      'client networks 198.51.100.64/27, 10.0.0.0/0 open the forwarded ports to the whole Internet (100% of IPv4); allowAnyClient is not set',
     );
     const open = buildRuleset({ ...input, clientCidrs: ['10.0.0.0/0'], allowAnyClient: true });
     expect(open.nat.rules.filter((l) => l.includes('-j OPENCLOUD-DNAT-CLIENT'))).toEqual([
