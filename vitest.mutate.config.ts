@@ -8,6 +8,7 @@ export default defineConfig({
     include: [
       'test/inventory/load.test.ts',
       'test/inventory/rules.test.ts',
+      'test/inventory/client-networks.test.ts',
       'test/inventory/load.property.test.ts',
       'test/inventory/examples.test.ts',
       'test/injection/schema-refusal.test.ts',
