@@ -1,38 +1,118 @@
-// The rule that lets a client off the management network use the endpoints Keystone hands out
-// (management addresses): its own outgoing TCP to the management network is sent to the router's
-// public address instead, where the port forwards take it to the right VM (the guide's rule).
-import { execFile } from 'node:child_process';
+// The rules that let a client off the management network use the endpoints Keystone hands out
+// (a service VM's management address and the VM's port): for each forwarded VM port, the client's
+// own outgoing TCP to that address and port is sent to the router's public address and the public
+// port forwarded to it (dashboard :80 -> router :8080, nagios :80 -> router :3128). Nothing else
+// to the management network is redirected. Each rule carries a comment naming the cluster, so two
+// clusters' rules on one client are told apart and a re-run replaces only its own.
+import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { quoteArgv } from '../remote/quoting.ts';
 
 const run = promisify(execFile);
 
-/** The rule's arguments after `iptables -t nat -A|-C`. */
-export function clientDnatRule(managementCidr: string, routerPublicIp: string): string[] {
-  return ['OUTPUT', '-p', 'tcp', '-d', managementCidr, '-j', 'DNAT', '--to-destination', routerPublicIp];
+/** One endpoint the router forwards: clients address `vmIp:vmPort`, the router listens on `port`. */
+export interface ClientForward {
+  readonly vmIp: string;
+  readonly vmPort: number;
+  /** The router's public port forwarded to vmIp:vmPort. */
+  readonly port: number;
 }
 
-/** As the operator types it. */
-export function clientDnatCommand(managementCidr: string, routerPublicIp: string): string {
-  return ['iptables', '-t', 'nat', '-A', ...clientDnatRule(managementCidr, routerPublicIp)].join(' ');
+/** The comment on this cluster's rules (cluster names are DNS labels: no quote can occur). */
+export const clientDnatComment = (cluster: string): string => `opencloud client-config ${cluster}`;
+
+/**
+ * The rules' arguments after `iptables -t nat -A`, one per forwarded VM address and port (the
+ * first forward wins if the inventory forwards one VM port twice).
+ */
+export function clientDnatRules(cluster: string, forwards: readonly ClientForward[], routerPublicIp: string): string[][] {
+  const seen = new Set<string>();
+  const rules: string[][] = [];
+  for (const f of forwards) {
+    const key = `${f.vmIp}:${f.vmPort}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rules.push([
+      'OUTPUT', '-d', `${f.vmIp}/32`, '-p', 'tcp', '-m', 'tcp', '--dport', String(f.vmPort),
+      '-m', 'comment', '--comment', clientDnatComment(cluster),
+      '-j', 'DNAT', '--to-destination', `${routerPublicIp}:${f.port}`,
+    ]);
+  }
+  return rules;
+}
+
+/** As the operator types them, one command a line. */
+export function clientDnatCommands(cluster: string, forwards: readonly ClientForward[], routerPublicIp: string): string[] {
+  return clientDnatRules(cluster, forwards, routerPublicIp).map((r) => quoteArgv(['iptables', '-t', 'nat', '-A', ...r]));
+}
+
+/** A rule as `iptables -S` / `iptables-save` print it (the comment quoted: it holds spaces). */
+export function savedForm(rule: readonly string[]): string {
+  return `-A ${rule.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}`;
 }
 
 /**
- * Adds the rule on this machine unless `iptables -t nat -C` finds it already. Resolves whether it
- * was added. Needs root.
+ * The rule earlier versions of client-config added: all TCP to the management network sent to the
+ * router. Removed when this cluster's rules are applied, since it would shadow them.
  */
-export async function applyClientDnat(managementCidr: string, routerPublicIp: string): Promise<boolean> {
+export function legacyClientDnatRule(managementCidr: string, routerPublicIp: string): string {
+  return `-A OUTPUT -d ${managementCidr} -p tcp -j DNAT --to-destination ${routerPublicIp}`;
+}
+
+/**
+ * The `iptables-restore --noflush` input that makes the nat OUTPUT chain (`iptables -t nat -S
+ * OUTPUT` lines) hold exactly `desired` as this cluster's rules, in one transaction: this
+ * cluster's old rules and the legacy rule deleted, the desired ones appended. Null when the chain
+ * already has them, in order, and nothing to delete.
+ */
+export function clientDnatRestore(cluster: string, chain: readonly string[], desired: readonly (readonly string[])[], legacyRule: string): string | null {
+  const marker = `--comment "${clientDnatComment(cluster)}"`;
+  const ours = chain.map((l) => l.trim()).filter((l) => l.startsWith('-A OUTPUT ') && (l.includes(`${marker} `) || l.endsWith(marker)));
+  const legacy = chain.map((l) => l.trim()).filter((l) => l === legacyRule);
+  const want = desired.map(savedForm);
+  if (legacy.length === 0 && ours.length === want.length && ours.every((l, i) => l === want[i])) return null;
+  return ['*nat', ...[...ours, ...legacy].map((l) => l.replace(/^-A /, '-D ')), ...want, 'COMMIT', ''].join('\n');
+}
+
+/**
+ * Makes this machine's nat OUTPUT chain hold exactly this cluster's rules, atomically (one
+ * `iptables-restore --noflush` transaction). Resolves whether anything changed. Needs root.
+ */
+export async function applyClientDnat(opts: {
+  cluster: string;
+  forwards: readonly ClientForward[];
+  routerPublicIp: string;
+  managementCidr: string;
+}): Promise<boolean> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error('--apply changes this machine\'s iptables: run it as root (or add the printed rule yourself)');
+    throw new Error('--apply changes this machine\'s iptables: run it as root (or add the printed rules yourself)');
   }
-  const rule = clientDnatRule(managementCidr, routerPublicIp);
+  let listed: string;
   try {
-    await run('iptables', ['-t', 'nat', '-C', ...rule]);
-    return false;
+    listed = (await run('iptables', ['-t', 'nat', '-S', 'OUTPUT'])).stdout;
   } catch (err) {
-    // -C exits 1 when the rule is missing; anything else (no iptables, no permission) is a failure.
-    const e = err as { code?: number | string; stderr?: string; message: string };
-    if (e.code !== 1) throw new Error(`iptables -t nat -C failed: ${e.stderr?.trim() || e.message}`);
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`iptables -t nat -S OUTPUT failed: ${e.stderr?.trim() || e.message}`);
   }
-  await run('iptables', ['-t', 'nat', '-A', ...rule]);
+  const input = clientDnatRestore(
+    opts.cluster,
+    listed.split('\n'),
+    clientDnatRules(opts.cluster, opts.forwards, opts.routerPublicIp),
+    legacyClientDnatRule(opts.managementCidr, opts.routerPublicIp),
+  );
+  if (input === null) return false;
+  await restore(input);
   return true;
+}
+
+/** Feeds `iptables-restore --noflush` its input; rejects with its stderr on failure. */
+function restore(input: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('iptables-restore', ['--noflush'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => reject(new Error(`iptables-restore: ${err.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`iptables-restore --noflush failed (exit ${code}): ${stderr.trim()}`))));
+    child.stdin.end(input);
+  });
 }

@@ -2,15 +2,18 @@
 // OpenStack client needs (the guide's "Remote OpenStack clients"): the CA that signs the endpoints,
 // fetched from the nova-cloud-controller VM through the router, into `<cluster>-ca.pem`; the
 // keystone admin password, read with `juju run` on the Juju host, into `admin-openrc.sh` (0600,
-// never printed); and the DNAT rule that sends the client's traffic for the management network to
-// the router's public address, printed, and added here with --apply.
+// never printed); and the DNAT rules that send the client's traffic for each forwarded endpoint
+// (service VM address and port) to the router's public address and port, printed, and put in place
+// here with --apply.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { JujuClient } from '../remote/juju/client.ts';
 import { jujuHost } from '../remote/juju/juju-host.ts';
 import { Redactor } from '../remote/redact.ts';
-import { applyClientDnat, clientDnatCommand } from '../client/dnat-rule.ts';
+import { applyClientDnat, clientDnatCommands, type ClientForward } from '../client/dnat-rule.ts';
+import { resolveCluster } from '../remote/cluster-hosts.ts';
+import { serviceVmAddress } from '../remote/router/controller-addresses.ts';
 import { writeLocalFile } from '../client/local-file.ts';
 import { renderOpenrc } from '../client/openrc.ts';
 import { openReadOnlySessions } from '../remote/read-only-sessions.ts';
@@ -42,7 +45,7 @@ export function registerClientConfig(program: Command, out: (line: string) => vo
     .description("files and the DNAT rule for a remote OpenStack client of a managed controller (CA, admin-openrc.sh)")
     .argument('<cluster>', 'cluster name (the `name` of an inventory/*.yaml) or an inventory file')
     .option('--outputs <file>', 'stack outputs from `cdktf deploy --outputs-file FILE`')
-    .option('--apply', "add the DNAT rule to this machine's iptables (as root; once)")
+    .option('--apply', "put the DNAT rules in this machine's iptables (as root; replaces this cluster's earlier ones)")
     .option('--out-dir <dir>', 'where to write the CA file and admin-openrc.sh', '.')
     .option('--verbose', 'print every remote command (secrets redacted)')
     .action(async (clusterArg: string, opts: ClientConfigOptions, cmd: Command) => {
@@ -93,13 +96,15 @@ export function registerClientConfig(program: Command, out: (line: string) => vo
       out(`wrote ${caFile} (CA of the cluster's SSL endpoints, from ${CA_VM}:${KEYSTONE_CA_PATH})`);
       out(`wrote ${resolve(dir, OPENRC_FILE)} (mode 0600; admin password of ${KEYSTONE_UNIT})`);
 
-      const rule = clientDnatCommand(c.managementCidr, outputs.router_public_ip);
+      // Keystone advertises each service at its VM's management address and port: one rule each.
+      const cluster = resolveCluster(model, outputs);
+      const forwards: ClientForward[] = c.forwards.map((f) => ({ vmIp: serviceVmAddress(cluster, f.vm), vmPort: f.vmPort, port: f.port }));
       out('');
-      out(`The endpoints are on ${c.managementCidr}; reach them through the router ${outputs.router_public_ip} with:`);
-      out(`  ${rule}`);
+      out(`The endpoints are on ${c.managementCidr}; reach the forwarded ones through the router ${outputs.router_public_ip} with:`);
+      for (const line of clientDnatCommands(model.name, forwards, outputs.router_public_ip)) out(`  ${line}`);
       if (opts.apply) {
-        const added = await applyClientDnat(c.managementCidr, outputs.router_public_ip);
-        out(added ? 'added that rule to this machine' : 'that rule is already on this machine');
+        const changed = await applyClientDnat({ cluster: model.name, forwards, routerPublicIp: outputs.router_public_ip, managementCidr: c.managementCidr });
+        out(changed ? "put those rules on this machine (in place of this cluster's earlier ones)" : 'those rules are already on this machine');
       }
     });
 }

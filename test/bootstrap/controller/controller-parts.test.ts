@@ -9,7 +9,6 @@ import { withAuthorizedKey } from '../../../src/remote/facts/authorized-keys.ts'
 import { controllerSettings, placements } from '../../../src/bootstrap/steps/controller-services.ts';
 import { desiredRuleset } from '../../../src/remote/router/desired-ruleset.ts';
 import { publicKeyIdentity } from '../../../src/remote/juju/ssh-key.ts';
-import { clientDnatCommand } from '../../../src/client/dnat-rule.ts';
 import { renderOpenrc, shellWord } from '../../../src/client/openrc.ts';
 import { loadModel } from '../../../src/inventory/load.ts';
 
@@ -145,9 +144,5 @@ describe('client-config parts', () => {
     expect(renderOpenrc({ cluster: 'c', keystoneIp: '192.168.100.40', password: 'p', caFile: '/x/c-ca.pem' })).toContain(
       "export OS_AUTH_URL='https://192.168.100.40:5000/v2.0'\nexport OS_TENANT_NAME='admin'\nexport OS_USERNAME='admin'\nexport OS_PASSWORD='p'\nexport OS_REGION_NAME='RegionOne'\nexport OS_CACERT='/x/c-ca.pem'\n",
     );
-  });
-
-  it("prints the guide's client DNAT rule", () => {
-    expect(clientDnatCommand('192.168.100.0/24', '1.2.3.4')).toBe('iptables -t nat -A OUTPUT -p tcp -d 192.168.100.0/24 -j DNAT --to-destination 1.2.3.4');
   });
 });

@@ -194,12 +194,16 @@ describe.skipIf(skipLabTests())('managed controller on the lab', () => {
     expect(new Set(rules).size).toBe(rules.length);
   });
 
-  it('client-config writes the CA and admin-openrc.sh, never prints the password, and applies the DNAT rule once', async () => {
+  it('client-config writes the CA and admin-openrc.sh, never prints the password, and applies the DNAT rules once, for the forwarded ports only', async () => {
     const out = join(dir, 'client');
     const cli = (...args: string[]) => run('node', [join(REPO, 'bin/opencloud.js'), 'client-config', inventoryFile, '--outputs', outputs, '--out-dir', out, ...args], { cwd: dir });
     const { stdout, stderr } = await cli();
     expect(stdout + stderr).not.toContain(PASSWORD);
-    expect(stdout).toContain(`iptables -t nat -A OUTPUT -p tcp -d 192.168.100.0/24 -j DNAT --to-destination ${ROUTER_PUBLIC}`);
+    const printed = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('iptables '));
+    const comment = `--comment 'opencloud client-config ${CLUSTER}'`;
+    expect(printed).toContain(`iptables -t nat -A OUTPUT -d 192.168.100.40/32 -p tcp -m tcp --dport 5000 -m comment ${comment} -j DNAT --to-destination ${ROUTER_PUBLIC}:5000`);
+    expect(printed).toContain(`iptables -t nat -A OUTPUT -d 192.168.100.100/32 -p tcp -m tcp --dport 80 -m comment ${comment} -j DNAT --to-destination ${ROUTER_PUBLIC}:8080`);
+    expect(printed).toHaveLength(8);
 
     const caFile = join(out, `${CLUSTER}-ca.pem`);
     const ca = await lab.host('nova-cloud-controller').exec(`base64 -w0 ${KEYSTONE_CA_PATH}`);
@@ -222,19 +226,27 @@ describe.skipIf(skipLabTests())('managed controller on the lab', () => {
     const sourced = await run('sh', ['-c', '. "$1" && printf %s "$OS_PASSWORD"', 'sh', openrc]);
     expect(sourced.stdout).toBe(PASSWORD);
 
-    // --apply on this machine (the test's own network namespace), twice: the rule is there once.
+    // --apply on this machine (the test's own network namespace), twice: the rules are there once,
+    // in place of the whole-network rule earlier versions added.
+    await run('iptables', ['-t', 'nat', '-A', 'OUTPUT', '-p', 'tcp', '-d', '192.168.100.0/24', '-j', 'DNAT', '--to-destination', ROUTER_PUBLIC]);
     const applied1 = await cli('--apply');
-    expect(applied1.stdout).toContain('added that rule');
+    expect(applied1.stdout).toContain('put those rules on this machine');
     const applied2 = await cli('--apply');
-    expect(applied2.stdout).toContain('already on this machine');
+    expect(applied2.stdout).toContain('those rules are already on this machine');
     const { stdout: nat } = await run('iptables', ['-t', 'nat', '-S', 'OUTPUT']);
-    expect(nat.split('\n').filter((l) => l.includes('--to-destination'))).toEqual([`-A OUTPUT -d 192.168.100.0/24 -p tcp -j DNAT --to-destination ${ROUTER_PUBLIC}`]);
+    expect(nat.split('\n').filter((l) => l.includes('--to-destination'))).toEqual(printed.map((l) => l.replace('iptables -t nat ', '').replace(/'/g, '"')));
 
-    // The printed rule on a client host: keystone's management address now answers through the router.
+    // The printed rules on a client host: keystone's and the dashboard's management addresses answer
+    // through the router (the dashboard's :80 by the router's :8080); the router's own SSH port is
+    // not a forward, so keystone's address on 22 is not redirected to it.
     // (Lab hosts have no default route; a real client's would take the packet to the OUTPUT hook.)
     const client = lab.host('client');
     await sh(client, 'ip route replace 192.168.100.0/24 dev eth0');
-    await sh(client, `iptables -t nat -A OUTPUT -p tcp -d 192.168.100.0/24 -j DNAT --to-destination ${ROUTER_PUBLIC}`);
+    for (const line of printed) await sh(client, line);
     expect(await fetchFrom(client, 'http://192.168.100.40:5000/whoami')).toBe('keystone');
+    expect(await fetchFrom(client, 'http://192.168.100.100/whoami')).toBe('openstack-dashboard');
+    const banner = (addr: string) => client.exec(`timeout 3 bash -c 'exec 3<>/dev/tcp/${addr}/22 && head -c 4 <&3'`);
+    expect((await banner(ROUTER_PUBLIC)).stdout).toBe('SSH-'); // the router's sshd answers the client
+    expect((await banner('192.168.100.40')).stdout).toBe('');
   });
 });
