@@ -112,11 +112,17 @@ export function buildRuleset(input: RulesetInput): Ruleset {
   // The management network's own traffic out to the Internet (packages, charms) leaves as the router.
   const snat = [`-A ${C.snat} -s ${management} -o ${pub} -j MASQUERADE`];
 
-  // filter: replies first; the management network may go out; from the public side only the
-  // compute nodes (their ports) and the client networks (the forwarded ports) get in; anything
-  // else from the public side to the management network is dropped.
+  // filter: replies first, but only of flows a source still allowed began (the management network,
+  // each compute node, each client network): once a node or client network leaves the inventory,
+  // the next ruleset update cuts its established flows both ways, with no conntrack flush. Then
+  // the management network may go out; from the public side only the compute nodes (their ports)
+  // and the client networks (the forwarded ports) get in; anything else from the public side to the
+  // management network is dropped.
+  const origins = unique([management, ...nodes, ...clients]);
+  const flowsOf = (src: string) => (src === '0.0.0.0/0' ? '' : ` --ctorigsrc ${src.replace(/\/32$/, '')}`);
   const forward = [
-    `-A ${C.forward} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    ...unique(origins.map((o) => `-A ${C.forward} -m conntrack --ctstate RELATED,ESTABLISHED${flowsOf(o)} -j ACCEPT`)),
+    `-A ${C.forward} -i ${mgmt} -o ${pub} -m conntrack --ctstate RELATED,ESTABLISHED -j DROP`,
     `-A ${C.forward} -s ${management} -i ${mgmt} -o ${pub} -j ACCEPT`,
     ...nodes.map((n) => `-A ${C.forward} ${from(n)}-i ${pub} -o ${mgmt} -j ${C.forwardCompute}`),
     ...clients.map((c) => `-A ${C.forward} ${from(c)}-i ${pub} -o ${mgmt} -j ${C.forwardClient}`),

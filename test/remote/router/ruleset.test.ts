@@ -39,7 +39,11 @@ describe('buildRuleset', () => {
     ]);
     expect(r.filter.chains).toEqual(['OPENCLOUD-FORWARD', 'OPENCLOUD-FWD-COMPUTE', 'OPENCLOUD-FWD-CLIENT']);
     expect(r.filter.rules).toEqual([
-      '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED --ctorigsrc 192.168.100.0/24 -j ACCEPT',
+      '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED --ctorigsrc 198.51.100.11 -j ACCEPT',
+      '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED --ctorigsrc 198.51.100.12 -j ACCEPT',
+      '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED --ctorigsrc 198.51.100.64/27 -j ACCEPT',
+      '-A OPENCLOUD-FORWARD -i eth1 -o eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j DROP',
       '-A OPENCLOUD-FORWARD -s 192.168.100.0/24 -i eth1 -o eth0 -j ACCEPT',
       '-A OPENCLOUD-FORWARD -s 198.51.100.11/32 -i eth0 -o eth1 -j OPENCLOUD-FWD-COMPUTE',
       '-A OPENCLOUD-FORWARD -s 198.51.100.12/32 -i eth0 -o eth1 -j OPENCLOUD-FWD-COMPUTE',
@@ -51,6 +55,25 @@ describe('buildRuleset', () => {
       '-A OPENCLOUD-FWD-CLIENT -d 192.168.100.100/32 -p tcp -m tcp --dport 80 -j ACCEPT',
     ]);
     expect(r.filter.jumps).toEqual([{ from: 'FORWARD', to: 'OPENCLOUD-FORWARD' }]);
+  });
+
+  it('passes established flows only of sources still allowed, so removing a node or client network cuts its flows', () => {
+    const established = (r: ReturnType<typeof buildRuleset>) => r.filter.rules.filter((l) => l.includes('--ctstate RELATED,ESTABLISHED'));
+    const before = established(buildRuleset(input));
+    const after = established(buildRuleset({ ...input, computeNodeIps: ['198.51.100.11'], clientCidrs: ['203.0.113.0/24'] }));
+    expect(before.filter((l) => !after.includes(l))).toEqual([
+      '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED --ctorigsrc 198.51.100.12 -j ACCEPT',
+      '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED --ctorigsrc 198.51.100.64/27 -j ACCEPT',
+    ]);
+    // No rule accepts a flow whatever its origin; the replies of the others are dropped before the
+    // management network's own way out could take them.
+    expect(after.filter((l) => l.endsWith('-j ACCEPT') && !l.includes('--ctorigsrc'))).toEqual([]);
+    expect(after.at(-1)).toBe('-A OPENCLOUD-FORWARD -i eth1 -o eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j DROP');
+    const rules = buildRuleset(input).filter.rules;
+    expect(rules.indexOf(after.at(-1)!)).toBeLessThan(rules.indexOf('-A OPENCLOUD-FORWARD -s 192.168.100.0/24 -i eth1 -o eth0 -j ACCEPT'));
+    // The whole Internet as client network (allowAnyClient): every flow's origin is allowed.
+    const open = buildRuleset({ ...input, clientCidrs: ['0.0.0.0/0'], allowAnyClient: true });
+    expect(open.filter.rules).toContain('-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
   });
 
   it('refuses a world-open client network unless allowAnyClient', () => {
@@ -179,7 +202,7 @@ describe('ruleset sync', () => {
     const r = buildRuleset(input);
     const diffs = compareRuleset(r, state);
     expect(diffs).toEqual([
-      'filter chain OPENCLOUD-FORWARD: 1 rule(s) missing, 1 unexpected',
+      'filter chain OPENCLOUD-FORWARD: 2 rule(s) missing, 2 unexpected', // the client network's jump and its flows
       'filter chain OPENCLOUD-OLD is stale',
       'filter jump FORWARD -> OPENCLOUD-FORWARD present 2 times',
       'filter stale jump "-A FORWARD -j OPENCLOUD-OLD" (1x)',
