@@ -75,15 +75,37 @@ export function clientDnatRestore(cluster: string, chain: readonly string[], des
 }
 
 /**
+ * The other clusters whose client-config rules in the chain catch one of the desired rules'
+ * address and port first (two clusters on one management network: the earlier rule wins).
+ */
+export function shadowingClusters(cluster: string, chain: readonly string[], desired: readonly (readonly string[])[]): string[] {
+  const endpoint = (rule: string) => /-d (\S+) .*--dport (\d+) /.exec(rule)?.slice(1, 3).join(':');
+  const wanted = new Set(desired.map((r) => endpoint(savedForm(r))));
+  const others = new Set<string>();
+  for (const line of chain) {
+    const owner = /--comment "opencloud client-config ([^"]+)"/.exec(line)?.[1];
+    if (owner !== undefined && owner !== cluster && wanted.has(endpoint(line))) others.add(owner);
+  }
+  return [...others];
+}
+
+export interface ClientDnatResult {
+  /** Whether the chain was changed. */
+  readonly changed: boolean;
+  /** Other clusters whose rules take the same endpoints first. */
+  readonly shadowedBy: readonly string[];
+}
+
+/**
  * Makes this machine's nat OUTPUT chain hold exactly this cluster's rules, atomically (one
- * `iptables-restore --noflush` transaction). Resolves whether anything changed. Needs root.
+ * `iptables-restore --noflush` transaction). Needs root.
  */
 export async function applyClientDnat(opts: {
   cluster: string;
   forwards: readonly ClientForward[];
   routerPublicIp: string;
   managementCidr: string;
-}): Promise<boolean> {
+}): Promise<ClientDnatResult> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new Error('--apply changes this machine\'s iptables: run it as root (or add the printed rules yourself)');
   }
@@ -94,15 +116,12 @@ export async function applyClientDnat(opts: {
     const e = err as { stderr?: string; message: string };
     throw new Error(`iptables -t nat -S OUTPUT failed: ${e.stderr?.trim() || e.message}`);
   }
-  const input = clientDnatRestore(
-    opts.cluster,
-    listed.split('\n'),
-    clientDnatRules(opts.cluster, opts.forwards, opts.routerPublicIp),
-    legacyClientDnatRule(opts.managementCidr, opts.routerPublicIp),
-  );
-  if (input === null) return false;
-  await restore(input);
-  return true;
+  const chain = listed.split('\n');
+  const desired = clientDnatRules(opts.cluster, opts.forwards, opts.routerPublicIp);
+  const shadowedBy = shadowingClusters(opts.cluster, chain, desired);
+  const input = clientDnatRestore(opts.cluster, chain, desired, legacyClientDnatRule(opts.managementCidr, opts.routerPublicIp));
+  if (input !== null) await restore(input);
+  return { changed: input !== null, shadowedBy };
 }
 
 /** Feeds `iptables-restore --noflush` its input; rejects with its stderr on failure. */

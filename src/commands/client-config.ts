@@ -103,8 +103,11 @@ export function registerClientConfig(program: Command, out: (line: string) => vo
       out(`The endpoints are on ${c.managementCidr}; reach the forwarded ones through the router ${outputs.router_public_ip} with:`);
       for (const line of clientDnatCommands(model.name, forwards, outputs.router_public_ip)) out(`  ${line}`);
       if (opts.apply) {
-        const changed = await applyClientDnat({ cluster: model.name, forwards, routerPublicIp: outputs.router_public_ip, managementCidr: c.managementCidr });
+        const { changed, shadowedBy } = await applyClientDnat({ cluster: model.name, forwards, routerPublicIp: outputs.router_public_ip, managementCidr: c.managementCidr });
         out(changed ? "put those rules on this machine (in place of this cluster's earlier ones)" : 'those rules are already on this machine');
+        for (const other of shadowedBy) {
+          out(`note: cluster ${other}'s client-config rules on this machine catch some of the same addresses and ports first (same management network); delete them to reach ${model.name}`);
+        }
       }
     });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientDnatCommands, clientDnatRestore, clientDnatRules, legacyClientDnatRule, type ClientForward } from '../../src/client/dnat-rule.ts';
+import { clientDnatCommands, clientDnatRestore, clientDnatRules, legacyClientDnatRule, shadowingClusters, type ClientForward } from '../../src/client/dnat-rule.ts';
 import { PORT_FORWARDS, SERVICE_VMS } from '../../src/inventory/reference.ts';
 
 const ROUTER = '203.0.113.10';
@@ -56,5 +56,10 @@ describe('applying the client DNAT rules', () => {
     );
     // The name "lab" is a prefix of "lab-a": its rules are not "lab"'s.
     expect(clientDnatRestore('lab', stale, [], legacy)).toBeNull();
+  });
+
+  it('names the other clusters whose rules take the same endpoints first', () => {
+    const chain = [...saved('lab-b', forwards.slice(1, 2)), ...saved('lab-c', [{ vmIp: '192.168.101.40', vmPort: 5000, port: 5000 }]), ...saved('lab-a', forwards.slice(0, 1))];
+    expect(shadowingClusters('lab-a', chain, desired)).toEqual(['lab-b']);
   });
 });
