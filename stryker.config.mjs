@@ -3,6 +3,11 @@
 // run against every change; a change no test notices is a bug the suite would let through.
 // Unit tests only (vitest.mutate.config.ts): the lab is not mutated. Scores per module are kept in
 // BENCHMARKS.md ("Mutation testing"); the report is written to reports/mutation/.
+// Stryker 9.6.1, not the 10.x the issue names: @stryker-mutator/core 10.0.0 and 10.1.1 and
+// @stryker-mutator/vitest-runner 10.0.0 and 10.1.1 all declare `engines: { node: '>=22.0.0' }`
+// (npm view, 2026-12-02), and this project runs on Node 20 (package.json engines >=20.11 <23;
+// the machines have v20.20.2). 9.6.1 is the newest release for Node 20; its vitest runner's peer
+// range (vitest >=2.0.0) takes our vitest 4.1. Move to 10.x with the move to Node 22.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

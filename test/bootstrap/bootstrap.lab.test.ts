@@ -13,8 +13,11 @@ import { CLUSTER, DEFAULT_BLOCK, labCluster, messageOf, statusOf, totals, type L
 const BEGIN = `# BEGIN opencloud ${CLUSTER}`;
 const END = `# END opencloud ${CLUSTER}`;
 
-/** A marker file step: changed once, ok afterwards. Appends `<id> <time>` to /root/order. */
-function markerStep(id: string, extra: Partial<AnyStep> = {}, opts: { failOn?: string; sleep?: number } = {}): AnyStep {
+/**
+ * A marker file step: changed once, ok afterwards. Appends `<id> <time>` to /root/order. With `hold`,
+ * its remote command first creates /root/writing-<id>, then waits until /root/release exists.
+ */
+function markerStep(id: string, extra: Partial<AnyStep> = {}, opts: { failOn?: string; sleep?: number; hold?: boolean } = {}): AnyStep {
   const step: Step<undefined> = {
     id,
     title: `marker ${id}`,
@@ -26,7 +29,7 @@ function markerStep(id: string, extra: Partial<AnyStep> = {}, opts: { failOn?: s
     async apply(ctx) {
       if (opts.failOn === ctx.host.host.name) await ctx.host.run(['sh', '-c', 'echo "failing on purpose" >&2; exit 7']);
       await ctx.host.run({
-        script: 'sleep "$2"; echo "$1 $(date +%s.%N)" >> /root/order; touch "/root/marker-$1"',
+        script: `${opts.hold ? 'touch "/root/writing-$1"; while [ ! -e /root/release ]; do sleep 0.05; done; ' : ''}sleep "$2"; echo "$1 $(date +%s.%N)" >> /root/order; touch "/root/marker-$1"`,
         args: [id, String(opts.sleep ?? 0)],
       });
     },
@@ -35,11 +38,40 @@ function markerStep(id: string, extra: Partial<AnyStep> = {}, opts: { failOn?: s
   return step as AnyStep;
 }
 
+/** Far more than any step here takes: only a run that never works on the nodes at once reaches it. */
+const HANG_GUARD_MS = 60_000;
+
+/**
+ * A marker step that records `start <host>` when its apply begins and `end <host>` once its remote
+ * command is done, in the test process; between the two it awaits `wait()` (bounded by the guard).
+ */
+function trackedStep(id: string, events: string[], wait: () => Promise<void>): AnyStep {
+  const marker = markerStep(id);
+  return {
+    ...marker,
+    async apply(ctx, plan) {
+      const host = ctx.host.host.name;
+      events.push(`start ${host}`);
+      let guard: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        guard = setTimeout(() => reject(new Error(`${host}: the other nodes' steps never started meanwhile: ${events.join(', ')}`)), HANG_GUARD_MS);
+      });
+      try {
+        await Promise.race([wait(), hung]);
+      } finally {
+        clearTimeout(guard);
+      }
+      await marker.apply(ctx, plan);
+      events.push(`end ${host}`);
+    },
+  };
+}
+
 describe.skipIf(skipLabTests())('bootstrap engine on the lab', () => {
   let lab: Lab;
   let c: LabCluster;
   const exec = async (host: string, cmd: string) => (await lab.host(host).exec(cmd)).stdout;
-  const resetMarkers = () => Promise.all(lab.computeNodes.map((h) => h.exec('rm -f /root/marker-* /root/order')));
+  const resetMarkers = () => Promise.all(lab.computeNodes.map((h) => h.exec('rm -f /root/marker-* /root/order /root/writing-* /root/release')));
 
   beforeAll(async () => {
     lab = await startLab({ computeNodes: 3, serviceVms: true, clients: false });
@@ -146,22 +178,25 @@ describe.skipIf(skipLabTests())('bootstrap engine on the lab', () => {
       },
       async apply() {},
     };
-    const t0 = Date.now();
-    const parallel = await c.run([markerStep('slow', {}, { sleep: 2 }), manyChannels]);
-    const parallelMs = Date.now() - t0;
-    expect(parallel.failed).toBe(false);
+    // Each node's step starts, then waits until the three have started before its remote command:
+    // only a run that works on the nodes at once gets past the wait. Order, not speed, is asserted.
+    const events: string[] = [];
+    let started = 0;
+    let allStarted!: () => void;
+    const gate = new Promise<void>((r) => (allStarted = r));
+    const parallel = await c.run([trackedStep('together', events, () => (++started === 3 && allStarted(), gate)), manyChannels]);
+    expect(parallel.failed, messageOf(parallel, 'together', 'compute-1')).toBe(false);
     expect(totals(parallel)).toEqual({ ok: 3, changed: 3, failed: 0, skipped: 0 });
-    expect(parallelMs).toBeLessThan(5_500); // three 2 s steps at once, not 6 s one after another
+    expect(events.slice(0, 3).every((e) => e.startsWith('start '))).toBe(true); // three at once
+    expect(events.filter((e) => e.startsWith('end '))).toHaveLength(3);
 
+    // With --concurrency 1, one node after the other: each step ends before the next one starts.
     await resetMarkers();
-    const t1 = Date.now();
-    const serial = await c.run([markerStep('slow', {}, { sleep: 1 })], { concurrency: 1 });
+    const serialEvents: string[] = [];
+    const serial = await c.run([trackedStep('one-by-one', serialEvents, async () => {})], { concurrency: 1 });
     expect(serial.failed).toBe(false);
-    expect(Date.now() - t1).toBeGreaterThanOrEqual(3_000);
-    const times = await Promise.all(lab.computeNodes.map(async (h) => Number((await h.exec('cut -d" " -f2 /root/order')).stdout)));
-    times.sort();
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(0.9);
-    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(0.9);
+    expect(serialEvents.map((e) => e.split(' ')[0])).toEqual(['start', 'end', 'start', 'end', 'start', 'end']);
+    expect(serialEvents.filter((e) => e.startsWith('start ')).map((e) => e.slice(6)).sort()).toEqual(['compute-1', 'compute-2', 'compute-3']);
   });
 
   it('orders steps by dependency; one host failing stops only what depends on it', async () => {
@@ -291,15 +326,17 @@ describe.skipIf(skipLabTests())('bootstrap engine on the lab', () => {
     };
     const c1 = lab.host('compute-1');
     await c1.exec('touch /run/reboot-required; setsid sleep 600 >/dev/null 2>&1 < /dev/null & echo $! > /root/sleeper.pid');
-    const t0 = Date.now();
     const r = await c.run([reboot, after]);
     expect(r.error).toBeUndefined();
     expect(r.failed).toBe(false);
     expect(statusOf(r, 'needs-reboot', 'compute-1')).toBe('changed');
     expect(statusOf(r, 'after-reboot', 'compute-1')).toBe('ok');
-    expect(Date.now() - t0).toBeGreaterThan(2_000); // the lab's reboot takes 2 s
     expect(await exec('compute-1', 'cat /root/after-reboot')).toBe('sleeper gone\n'); // every process died
-    expect(r.lines.join('\n')).toMatch(/\[compute-1\] needs-reboot: back after/);
+    // The engine saw the host go down, then come back, and only then ran the later step.
+    const said = (what: RegExp) => r.lines.findIndex((l) => what.test(l));
+    const order = [/\[compute-1\] needs-reboot: rebooting/, /\[compute-1\] needs-reboot: down; waiting/, /\[compute-1\] needs-reboot: back after/].map(said);
+    expect(order.every((i) => i >= 0), r.lines.join('\n')).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
     const connects = r.log.filter((e) => e.event === 'connect' && e.ok === true && e.host === 'compute-1');
     expect(connects).toHaveLength(2);
     expect(connects[1]!.fingerprint).toBe(c1.hostKeyFingerprint);
@@ -339,10 +376,15 @@ describe.skipIf(skipLabTests())('bootstrap engine on the lab', () => {
     await resetMarkers();
     const c3 = lab.host('compute-3');
     await c3.exec('test -s /run/sshd.pid || /usr/lib/opencloud-lab/start-sshd');
-    const slow = markerStep('slow-write', {}, { sleep: 3 });
+    const slow = markerStep('slow-write', {}, { hold: true });
     const run = c.run([slow, markerStep('later', { dependsOn: ['slow-write'] })]);
-    await new Promise((res) => setTimeout(res, 1_200));
+    // Cut the link while compute-3's command is under way (it waits for the release), then let go.
+    for (let i = 0; (await c3.exec('test -e /root/writing-slow-write')).code !== 0; i++) {
+      if (i === 1200) throw new Error('slow-write never started on compute-3');
+      await new Promise((res) => setTimeout(res, 50));
+    }
     await c3.linkDown();
+    await Promise.all(lab.computeNodes.map((h) => h.exec('touch /root/release')));
     const r = await run;
     await c3.linkUp();
     expect(statusOf(r, 'slow-write', 'compute-3')).toBe('failed');

@@ -26,7 +26,7 @@ export interface StatusLab {
   readonly inventory: string;
   readonly outputs: string;
   /** `opencloud status` as an operator runs it. */
-  status(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>;
+  status(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
 export async function prepareStatusLab(lab: Lab): Promise<StatusLab> {
@@ -66,13 +66,12 @@ export async function prepareStatusLab(lab: Lab): Promise<StatusLab> {
     outputs,
     status: (...args) =>
       new Promise((done) => {
-        const started = Date.now();
         const child = spawn(process.execPath, [cli, 'status', inventory, '--outputs', outputs, ...args], { env: { ...process.env, OPENCLOUD_DEBUG: '' } });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d) => (stdout += d));
         child.stderr.on('data', (d) => (stderr += d));
-        child.on('close', (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
+        child.on('close', (code) => done({ code, stdout, stderr }));
       }),
   };
 }
