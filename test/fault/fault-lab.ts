@@ -111,6 +111,21 @@ export function withApplySession(
   );
 }
 
+/**
+ * Ends a simulated reboot's wait for the delay in the host's reboot-delay file (its `sleep SECONDS`),
+ * once that wait has begun: the host comes back now. With a delay far longer than any timeout under
+ * test, a reboot outlasts that timeout for certain, however loaded the machine.
+ */
+export async function endRebootWait(host: LabHost, seconds: number): Promise<void> {
+  const find = `for p in /proc/[0-9]*; do [ "$(tr '\\0' ' ' < "$p/cmdline" 2>/dev/null)" = 'sleep ${seconds} ' ] && echo "\${p#/proc/}"; done; true`;
+  for (let i = 0; i < 1200; i++) {
+    const pids = (await must(host, find)).split('\n').filter(Boolean);
+    if (pids.length > 0) return void (await must(host, `kill ${pids.join(' ')}`));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${host.name}: no reboot waiting \`sleep ${seconds}\``);
+}
+
 /** Resolves once the host's sshd listens again (after a simulated reboot). */
 export async function waitForSshd(host: LabHost, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

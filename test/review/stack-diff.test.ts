@@ -65,6 +65,7 @@ describe('diffSyntheses', () => {
     after.data.aws_ami.ubuntu.filter[0].values = ['ubuntu/images/*xenial-16.04-amd64-server-*'];
     const stack = diffStack('example', before, after);
     expect(stack.resources.map((r) => r.address)).toEqual(['data.aws_ami.ubuntu']);
+    expect(stack.settings).toEqual([]); // a data source is shown as a resource, not again as a setting
     expect(stack.warnings.map((w) => [w.kind, w.subject])).toEqual([
       ['replace', 'aws_instance.glance'],
       ['replace', 'aws_instance.keystone'],
@@ -178,5 +179,32 @@ describe('diffSyntheses', () => {
       'aws_instance.keystone',
     ]);
     expect(report.stacks[0]?.settings).toEqual([]);
+  });
+  it("passes on both sides' notes (a checkout that synthesizes no stacks says so)", () => {
+    const report = diffSyntheses({ ...side('base'), notes: ['base synthesized no stacks.'] }, { ...side('head', ['example', fakeStack(EXAMPLE)]), notes: ['head note'] });
+    expect(report.notes).toEqual(['base synthesized no stacks.', 'head note']);
+  });
+
+  it('lists resources in address order, whatever the order of the document', () => {
+    const after = structuredClone(fakeStack(EXAMPLE)) as any;
+    after.resource = { aws_vpc: { zeta: { cidr_block: '10.0.0.0/16' } }, aws_eip: { router: { domain: 'vpc' } }, ...after.resource };
+    after.data = { aws_region: { here: { name: 'us-east-1' } }, ...after.data };
+    const stack = diffStack('example', fakeStack(EXAMPLE), after);
+    expect(stack.resources.map((r) => r.address)).toEqual(['aws_eip.router', 'aws_vpc.zeta', 'data.aws_region.here']);
+  });
+
+  it('shows a resource added or removed even when it has no attributes', () => {
+    const bare = structuredClone(fakeStack(EXAMPLE)) as any;
+    bare.resource.null_resource = { marker: {} };
+    expect(diffStack('example', fakeStack(EXAMPLE), bare).resources.map((r) => [r.action, r.address])).toEqual([['add', 'null_resource.marker']]);
+    expect(diffStack('example', bare, fakeStack(EXAMPLE)).resources.map((r) => [r.action, r.address])).toEqual([['remove', 'null_resource.marker']]);
+  });
+
+  it('skips what is not a block in a garbled document instead of failing the review', () => {
+    const garbled = structuredClone(fakeStack(EXAMPLE)) as any;
+    garbled.resource.aws_bogus = null;
+    garbled.resource.aws_text = { name: 'not a block' };
+    const stack = diffStack('example', fakeStack(EXAMPLE), garbled);
+    expect(stack.resources).toEqual([]);
   });
 });

@@ -134,6 +134,24 @@ describe('buildRuleset', () => {
     expect(() => buildRuleset({ ...input, clientCidrs: ['not-a-network'] })).toThrow(RulesetError);
     expect(() => buildRuleset({ ...input, computePorts: [{ protocol: 'tcp', vmIp: '192.168.100.110' }] })).toThrow(/port number/);
   });
+
+  it('says which value it refuses and why, as a RulesetError', () => {
+    const refusal = (over: Partial<typeof input>) => {
+      try {
+        buildRuleset({ ...input, ...over });
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal({ publicInterface: 'eth0 -j ACCEPT' })).toBe('RulesetError: public interface "eth0 -j ACCEPT" is not an interface name');
+    expect(refusal({ managementInterface: 'eth1; reboot' })).toBe('RulesetError: management interface "eth1; reboot" is not an interface name');
+    expect(refusal({ clientCidrs: ['not-a-network'] })).toBe('RulesetError: "not-a-network" is not an IPv4 network');
+    // An IPv6 network has no place in the IPv4 ruleset (its number would be printed as an IPv4 one).
+    expect(refusal({ clientCidrs: ['2001:db8::/32'] })).toBe('RulesetError: 2001:db8::/32 is not an IPv4 network');
+    expect(refusal({ forwards: [{ port: 80, vmIp: '192.168.100.040', vmPort: 5000 }] })).toBe('RulesetError: "192.168.100.040" is not an IPv4 address');
+    expect(refusal({ computePorts: [{ protocol: 'tcp', vmIp: '192.168.100.110' }] })).toBe('RulesetError: a tcp compute port needs a port number (to 192.168.100.110)');
+  });
 });
 
 /** What iptables-save prints once the ruleset is in place (jumps at the head of the built-ins). */
