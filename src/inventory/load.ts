@@ -9,6 +9,7 @@ import { checkInventory, type Path } from './rules.ts';
 import { toModel, type ClusterModel } from './model.ts';
 import { InventoryError, type Diagnostic } from './diagnostic.ts';
 import { publicKeyFileProblem } from './public-key-file.ts';
+import { checkSecurityGroups } from './security-group-checks.ts';
 
 export interface LoadResult {
   /** Present when the file is valid. */
@@ -127,7 +128,11 @@ export function parseInventory(text: string, file: string): LoadResult {
   if (!parsed.success) return failed(parsed.error.issues.flatMap((issue) => issueDiagnostics(issue, doc, at)));
   const problems = checkInventory(parsed.data);
   if (problems.length > 0) return failed(problems.map((p) => diagnosticAt(p.path, p.message)));
-  return { inventory: parsed.data, model: toModel(parsed.data, file), diagnostics: [], diagnosticAt };
+  const model = toModel(parsed.data, file);
+  // On the rules the stack will create, so only once the inventory is otherwise sound.
+  const groupProblems = checkSecurityGroups(model);
+  if (groupProblems.length > 0) return failed(groupProblems.map((p) => diagnosticAt(p.path, p.message)));
+  return { inventory: parsed.data, model, diagnostics: [], diagnosticAt };
 }
 
 /** The document as plain data; aliases that cannot be resolved (or expand too much) are problems. */
