@@ -4,23 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/inventory/load.ts';
 import { ruleCount, securityGroupRules } from '../../src/inventory/security-group-rules.ts';
 import { AWS_DEFAULT_QUOTAS, PORT_FORWARDS } from '../../src/inventory/reference.ts';
-import { EXISTING, edit, MANAGED, problems } from './fixtures.ts';
+import { EXISTING, edit, HARDWARE, managedWithNodes as managed, nodeLines, problems } from './fixtures.ts';
 
-const HARDWARE = '{ cpuCores: 12, arch: x86_64, memoryGiB: 48, diskTiB: 3, nics: [{ name: eth0, speedMbps: 1000 }, { name: eth1, speedMbps: 1000 }] }';
-
-/** `count` compute nodes as inventory lines, compute-1 at 198.18.0.1 and so on. */
-export const nodeLines = (count: number, first = 1) =>
-  Array.from({ length: count }, (_, i) => `  - { name: compute-${first + i}, publicIp: 198.18.${Math.floor((first + i) / 250)}.${(first + i) % 250}, hardware: ${HARDWARE} }`);
-
-/** MANAGED with these client networks and `count` nodes; extra lines go after the region (line 2). */
-function managed(clientCidrs: string[], count: number, extra: string[] = []): string {
-  return edit(MANAGED, {
-    2: ['region: us-east-1', ...extra].join('\n'),
-    8: `  clientCidrs: [${clientCidrs.join(', ')}]`,
-    9: ['computeNodes:', ...nodeLines(count)].join('\n'),
-    10: null, 11: null, 12: null, 13: null, 14: null, 15: null, 16: null, 17: null,
-  });
-}
 
 const counts = (text: string) => {
   const model = parseInventory(text, 'lab.yaml').model!;
