@@ -9,7 +9,7 @@ import { checkInventory, type Path } from './rules.ts';
 import { toModel, type ClusterModel } from './model.ts';
 import { InventoryError, type Diagnostic } from './diagnostic.ts';
 import { publicKeyFileProblem } from './public-key-file.ts';
-import { checkSecurityGroups } from './security-group-checks.ts';
+import { checkSecurityGroups, checkSharedGroups } from './security-group-checks.ts';
 
 export interface LoadResult {
   /** Present when the file is valid. */
@@ -92,7 +92,16 @@ export function loadInventories(files: readonly string[]): LoadedInventories {
     }
     models.push(result.model);
   }
-  return { files: loaded, models, diagnostics };
+  // Clusters that add rules to one existing controller's groups, judged together.
+  const shared = checkSharedGroups(models);
+  const atFault = new Set<ClusterModel>();
+  for (const p of shared) {
+    const model = models[p.model]!;
+    const result = loaded.find((l) => l.result.model === model)!.result;
+    diagnostics.push(result.diagnosticAt(p.path, p.message));
+    atFault.add(model);
+  }
+  return { files: loaded, models: models.filter((m) => !atFault.has(m)), diagnostics };
 }
 
 /** Every `*.yaml` inventory in a directory, in name order. */

@@ -99,3 +99,54 @@ function duplicateProblems(groups: readonly GroupRules[]): Problem[] {
     message: `repeats ${other}: the rule${rules.length === 1 ? '' : 's'} ${rules.slice(0, SHOWN).join('; ')}${rules.length > SHOWN ? ` and ${rules.length - SHOWN} more` : ''} would be made twice, and AWS refuses duplicate rules (InvalidPermission.Duplicate); remove one`,
   }));
 }
+
+/** A problem of one of several inventories read together. */
+export interface ModelProblem extends Problem {
+  /** Index of the model at fault in the list given. */
+  readonly model: number;
+}
+
+/**
+ * Rules several inventories add to one existing controller's group (clusters sharing an Install
+ * Cloud): one node in two inventories would make the same rule twice, and the quota counts them
+ * all. The stack's own groups are per cluster and never shared.
+ */
+export function checkSharedGroups(models: readonly ClusterModel[]): ModelProblem[] {
+  const problems: ModelProblem[] = [];
+  // region|group name -> the rules already added, and their count so far.
+  const shared = new Map<string, { rules: Map<string, string>; count: number; clusters: string[] }>();
+  models.forEach((model, m) => {
+    for (const g of securityGroupRules(model)) {
+      if (!g.foreign) continue;
+      const c = model.controller;
+      const name = c.kind === 'existing' ? (g.role === 'gre' ? c.greSecurityGroup : c.keystoneSecurityGroup) : g.title;
+      const key = `${model.region}|${name}`;
+      const entry = shared.get(key) ?? { rules: new Map<string, string>(), count: 0, clusters: [] };
+      for (const r of g.nodes.flatMap((e) => e.rules)) {
+        const other = entry.rules.get(`${r.protocol}|${r.port ?? ''}|${r.cidr}`);
+        if (other) {
+          problems.push({
+            model: m,
+            path: r.path,
+            message: `${other} already adds ${ruleText(r)} to ${g.title}; AWS refuses the same rule from a second stack (InvalidPermission.Duplicate): list the node in one inventory only`,
+          });
+        } else {
+          entry.rules.set(`${r.protocol}|${r.port ?? ''}|${r.cidr}`, `cluster ${model.name} (${model.sourceFile})`);
+        }
+      }
+      const before = entry.count;
+      entry.count += ruleCount(g);
+      entry.clusters.push(model.name);
+      shared.set(key, entry);
+      const quota = model.quotas.rulesPerSecurityGroup;
+      if (before > 0 && entry.count > quota) {
+        problems.push({
+          model: m,
+          path: g.path,
+          message: `the stacks of clusters ${entry.clusters.join(', ')} add ${entry.count} inbound rules to ${g.title} together, on top of the rules the group already has; the quota is ${quota} rules per group: raise 'Inbound or outbound rules per security group' in Service Quotas (Amazon VPC), or set quotas.rulesPerSecurityGroup`,
+        });
+      }
+    }
+  });
+  return problems;
+}

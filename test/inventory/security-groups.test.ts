@@ -1,7 +1,11 @@
 // `opencloud validate` counts each security group's inbound rules on the rules the stack creates
 // (security-group-rules.ts) against the quotas, and refuses rules AWS would refuse as duplicates.
-import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/inventory/load.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatText } from '../../src/inventory/diagnostic.ts';
+import { loadInventories, parseInventory } from '../../src/inventory/load.ts';
 import { ruleCount, securityGroupRules } from '../../src/inventory/security-group-rules.ts';
 import { AWS_DEFAULT_QUOTAS, PORT_FORWARDS } from '../../src/inventory/reference.ts';
 import { EXISTING, edit, HARDWARE, managedWithNodes as managed, nodeLines, problems } from './fixtures.ts';
@@ -89,5 +93,38 @@ describe('duplicate rules', () => {
     expect(problems(forwards)).toEqual(['8:66: controller.forwards[1].port: port "5000" is already used by entry 1']);
     const twice = edit(EXISTING, { 14: `    hardware: ${HARDWARE}\n  - { name: node-2, publicIp: 198.51.100.31, hardware: ${HARDWARE} }` });
     expect(problems(twice)).toEqual(['15:31: computeNodes[1].publicIp: IP address "198.51.100.31" is already used by entry 1']);
+  });
+});
+
+describe('clusters sharing an existing controller', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'opencloud-groups-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const path = join(dir, `${name}.yaml`);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('refuse the same node in two inventories: two stacks would make one rule twice in the Juju group', () => {
+    const a = file('a', EXISTING.join('\n'));
+    const b = file('b', edit(EXISTING, { 1: 'name: other', 12: '  - name: node-9' }));
+    const { models, diagnostics } = loadInventories([a, b]);
+    expect(models.map((m) => m.name)).toEqual(['install']);
+    expect(diagnostics.map(formatText)).toEqual([
+      `${b}:13:15: computeNodes[0].publicIp: cluster install (${a}) already adds gre from 198.51.100.31/32 to security group juju-amazon-6; AWS refuses the same rule from a second stack (InvalidPermission.Duplicate): list the node in one inventory only`,
+      `${b}:13:15: computeNodes[0].publicIp: cluster install (${a}) already adds tcp 35357 from 198.51.100.31/32 to security group juju-amazon-3; AWS refuses the same rule from a second stack (InvalidPermission.Duplicate): list the node in one inventory only`,
+    ]);
+  });
+
+  it('count the rules of every stack against the group\'s quota', () => {
+    const quota = 'region: us-east-1\nquotas: { rulesPerSecurityGroup: 1 }';
+    const a = file('c', edit(EXISTING, { 2: quota }));
+    const b = file('d', edit(EXISTING, { 1: 'name: other', 2: quota, 12: '  - name: node-9', 13: '    publicIp: 198.51.100.39' }));
+    const { models, diagnostics } = loadInventories([a, b]);
+    expect(models.map((m) => m.name)).toEqual(['install']);
+    expect(diagnostics.map((d) => `${d.line}:${d.col}: ${d.message}`)).toEqual([
+      expect.stringMatching(/^6:21: controller.greSecurityGroup: the stacks of clusters install, other add 2 inbound rules to security group juju-amazon-6 together, on top of the rules the group already has; the quota is 1 /),
+      expect.stringMatching(/^7:26: controller.keystoneSecurityGroup: the stacks of clusters install, other add 2 inbound rules to security group juju-amazon-3 together/),
+    ]);
   });
 });
