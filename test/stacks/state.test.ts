@@ -9,7 +9,6 @@ import { ServiceVmInstance } from '../../stacks/service-vm.ts';
 import { ClientFirewall } from '../../stacks/client-firewall.ts';
 import { ClusterSecurityGroup } from '../../stacks/security-group.ts';
 import { ClusterKeyPair } from '../../stacks/key-pair.ts';
-import { PORT_FORWARDS } from '../../src/inventory/reference.ts';
 import { modelOf, ref, resources, synthModel } from './helpers.ts';
 
 const example = readFileSync('inventory/example.yaml', 'utf8');
@@ -54,8 +53,8 @@ describe('construct properties', () => {
   it('keep the world out of SSH even when any client may reach the forwards', () => {
     const s = stack();
     const routerGroup = new ClusterSecurityGroup(s, 'g', { cluster: 'x', role: 'router', description: 'd', vpcId: 'vpc-1' });
-    expect(() => new ClientFirewall(s, 'c', { routerGroup, forwards: PORT_FORWARDS, clientCidrs: ['0.0.0.0/0'] })).toThrow(/^ClientFirewall: clientCidrs\[0\] 0\.0\.0\.0\/0 opens the forwarded ports/);
-    expect(() => new ClientFirewall(s, 'd', { routerGroup, forwards: PORT_FORWARDS, clientCidrs: ['0.0.0.0/0'], allowAnyClient: true })).toThrow(
+    expect(() => new ClientFirewall(s, 'c', { routerGroup, rules: [], clientCidrs: ['0.0.0.0/0'] })).toThrow(/^ClientFirewall: clientCidrs\[0\] 0\.0\.0\.0\/0 opens the forwarded ports/);
+    expect(() => new ClientFirewall(s, 'd', { routerGroup, rules: [], clientCidrs: ['0.0.0.0/0'], allowAnyClient: true })).toThrow(
       /^ClientFirewall: clientCidrs must name at least one network other than 0\.0\.0\.0\/0/,
     );
   });
