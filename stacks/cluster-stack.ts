@@ -164,13 +164,14 @@ export class ClusterStack extends TerraformStack {
   }
 
   private buildExisting(c: ExistingController): void {
+    const plan = groupsByRole(this.model);
     new ExistingControllerAccess(this, 'controller-access', {
       cluster: this.model.name,
       greSecurityGroup: c.greSecurityGroup,
       keystoneSecurityGroup: c.keystoneSecurityGroup,
       ...(c.vpcId ? { vpcId: c.vpcId } : {}),
-      greRules: groupsByRole(this.model)('gre').nodes,
-      keystoneRules: groupsByRole(this.model)('keystone').nodes,
+      greRules: plan('gre').nodes,
+      keystoneRules: plan('keystone').nodes,
     });
     new ClusterOutputs(this, 'outputs', { jujuHost: c.jujuHost, hostsBlock: c.hosts });
   }

@@ -8,13 +8,6 @@ import type { PlannedRule } from '../src/inventory/security-group-rules.ts';
 import { nonEmpty, required } from './props.ts';
 import type { ClusterSecurityGroup } from './security-group.ts';
 
-export interface ComputeNodeAddress {
-  /** Node name from the inventory, shown in rule descriptions. */
-  readonly name: string;
-  /** The node's public IP; rules admit its /32. */
-  readonly publicIp: string;
-}
-
 export interface ComputeNodeAccessProps {
   /** The security group that receives the rules: the router's or the management network's. */
   readonly group: ClusterSecurityGroup;

@@ -1,11 +1,12 @@
 // The design of the security groups (README, "Security groups"): one rule per compute node and
 // group, so 25 nodes fit AWS's default 60 rules per group, the stack creates exactly the rules
 // validate counts, and adding a node adds only that node's rules.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AWS_DEFAULT_QUOTAS } from '../../src/inventory/reference.ts';
 import { ruleCount, securityGroupRules } from '../../src/inventory/security-group-rules.ts';
 import { managedWithNodes } from '../inventory/fixtures.ts';
-import { modelOf, ref, resources, synthModel, type Block, type Synthesized } from './helpers.ts';
+import { modelOf, ref, resources, synthFile, synthModel, type Block, type Synthesized } from './helpers.ts';
 
 const TWO_CLIENTS = ['203.0.113.0/24', '198.51.100.0/24'];
 
@@ -68,5 +69,18 @@ describe('25 compute nodes, two client networks', () => {
       expect.stringMatching(/^compute-forwarded-compute-10_all_/),
     ]);
     for (const [k, body] of Object.entries(fewer)) expect(before[k]).toEqual(body);
+  });
+});
+
+describe('every stack', () => {
+  const ec2 = readFileSync('inventory/example.yaml', 'utf8').replace('    publicIp: 198.51.100.12\n', '    publicIp: 198.51.100.12\n    ec2: { instanceType: m5.4xlarge }\n');
+  const stacks: [string, Synthesized][] = [
+    ['example', synthFile('inventory/example.yaml')],
+    ['install-cloud (existing controller)', synthFile('inventory/install-cloud.yaml')],
+    ['example with an EC2 compute node', synthModel(modelOf(ec2, 'example-ec2.yaml'))],
+  ];
+  it.each(stacks)('%s creates exactly the rules validate counts, group by group', (_, s) => {
+    const planned = securityGroupRules(s.model).map(ruleCount).sort((a, b) => a - b);
+    expect([...rulesPerGroup(s).values()].sort((a, b) => a - b)).toEqual(planned);
   });
 });
