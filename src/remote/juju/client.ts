@@ -11,6 +11,7 @@ import { JujuCommandError, JujuUnitError, JujuWaitTimeoutError, isAlreadyExists 
 import { withJujuLock } from './lock.ts';
 import { allUnits, findMachineByAddress, parseJujuStatus, unitFailed, type JujuStatus, type JujuUnit } from './status.ts';
 import { charmConfigYaml } from './charm-config.ts';
+import { parseServiceSettings } from './service-settings.ts';
 import { sharedReads } from './shared-reads.ts';
 import { homeDirectory } from './ssh-key.ts';
 import { sleep } from '../sleep.ts';
@@ -138,19 +139,9 @@ export class JujuClient {
   }
 
   private async readSettings(service: string): Promise<Record<string, string>> {
-    const { stdout } = await this.juju(['get', service, '--format=json'], { readOnly: true });
-    let json: unknown;
-    try {
-      json = JSON.parse(stdout);
-    } catch {
-      throw new Error(`juju get ${service}: output is not JSON`);
-    }
-    const settings = (json as { settings?: Record<string, { value?: unknown }> }).settings ?? {};
-    const out: Record<string, string> = {};
-    for (const [key, s] of Object.entries(settings)) {
-      if (s && typeof s === 'object' && 'value' in s && s.value !== undefined && s.value !== null) out[key] = String(s.value);
-    }
-    return out;
+    // YAML, the only format 1.25's `get` knows (service-settings.ts).
+    const { stdout } = await this.juju(['get', service], { readOnly: true });
+    return parseServiceSettings(stdout, service);
   }
 
   /** `juju set SERVICE key=value...`; nothing when every value is already so. Resolves the keys changed. */

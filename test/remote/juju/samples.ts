@@ -75,3 +75,45 @@ export const STATUS_1_25 = JSON.stringify({
 
 /** A freshly bootstrapped environment: Go writes the empty services map as null. */
 export const STATUS_EMPTY = '{"environment":"lab","machines":{"0":{"agent-state":"started","dns-name":"198.51.100.2","instance-id":"manual:","series":"trusty"}},"services":null}\n';
+
+/**
+ * `juju get nova-compute` as Juju 1.25 prints it: YAML only (cmd/juju/service/get.go:60 at
+ * juju-1.25.9 registers no other formatter), goyaml's sorted keys; each setting as
+ * apiserver/client/get.go:43-60 describes it: the value set, or `default: true` with the
+ * charm's default value (none when the charm has no default). Strings that would read back as
+ * something else are double-quoted, booleans and numbers are bare.
+ */
+export const GET_NOVA_COMPUTE_1_25 = [
+  'charm: nova-compute',
+  'service: nova-compute',
+  'settings:',
+  '  config-flags:',
+  '    description: Comma-separated list of key=value config flags.',
+  '    type: string',
+  '    value: firewall_driver=nova.virt.firewall.NoopFirewallDriver',
+  '  debug:',
+  '    default: true',
+  '    description: Enable debug logging',
+  '    type: boolean',
+  '    value: false',
+  '  instance-mtu:',
+  '    type: int',
+  '    value: 1400',
+  '  migration-auth-type:',
+  '    default: true',
+  '    description: TCP authentication scheme for libvirt live migration.',
+  '    type: string',
+  '  use-https:',
+  '    description: "Use SSL: yes or no"',
+  '    type: string',
+  '    value: "yes"',
+  '  virt-type:',
+  '    default: true',
+  '    description: Virtualisation flavor.',
+  '    type: string',
+  '    value: kvm',
+  '',
+].join('\n');
+
+/** What 1.25 prints for `juju get SERVICE --format=json`: a usage error, exit 2 (juju/cmd output.go formatterValue.Set). */
+export const GET_JSON_REFUSED_1_25 = 'error: invalid value "json" for flag --format: unknown format "json"\n';
