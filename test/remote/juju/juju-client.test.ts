@@ -119,6 +119,16 @@ describe('JujuClient.waitForUnits', () => {
     expect(log).toEqual(['waiting for nova-compute/0 (pending): poll 1/10', 'waiting for nova-compute/0 (pending): poll 2/10']);
   });
 
+  it('does not take a lost agent for a started one (1.25 keeps agent-state started)', async () => {
+    const lost = JSON.parse(unitStatus('started'));
+    lost.services['nova-compute'].units['nova-compute/0']['agent-status'] = { current: 'lost', message: 'agent is not communicating with the server' };
+    const answers = [JSON.stringify(lost), unitStatus('started')];
+    const s = new FakeSession(() => ok(answers.shift() ?? unitStatus('started')));
+    const log: string[] = [];
+    await new JujuClient(s).waitForUnits((u) => u.service === 'nova-compute', { pollSeconds: 0.01, maxPolls: 5, log: (m) => log.push(m) });
+    expect(log).toEqual(['waiting for nova-compute/0 (started, agent lost: agent is not communicating with the server): poll 1/5']);
+  });
+
   it('fails at once on a unit in error, with its message', async () => {
     const s = new FakeSession(() => ok(unitStatus('error', 'hook failed: "install"')));
     const wait = new JujuClient(s).waitForUnits((u) => u.service === 'nova-compute', { pollSeconds: 0.01, maxPolls: 10 });
