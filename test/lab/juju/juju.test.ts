@@ -422,8 +422,15 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
       renameSync(keyPath + '.good', keyPath);
       renameSync(`${keyPath}.pub.good`, `${keyPath}.pub`);
     }
-    // No port of its own: the one of the test's sshd came from the test switch alone.
-    expect(readFileSync(SCRIPT, 'utf8')).not.toMatch(/"-p", *str\(/);
+  });
+
+  it('gives no port without the test switch: Juju always logs in on 22', async () => {
+    // Nothing listens on 127.0.0.9 (npm test runs in a network namespace of its own): ssh's refusal
+    // names the port it tried.
+    const env = { JUJU_STANDIN_SSH_PORT: '' };
+    const r = await juju(['add-machine', `ssh:${USER}@127.0.0.9`], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ERROR subprocess encountered error code 255 \(ssh: connect to host 127\.0\.0\.9 port 22: Connection refused\)\n$/);
   });
 
   it('refuses an ambiguous relation as 1.25 does, creating nothing', async () => {
