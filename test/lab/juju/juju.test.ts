@@ -8,6 +8,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { COMPUTE_RELATIONS, CONTROLLER_RELATIONS, SUBORDINATE_CHARMS, SERVICE_VMS } from '../../../src/inventory/reference.ts';
 import { charmConfigYaml } from '../../../src/remote/juju/charm-config.ts';
 import { parseServiceSettings } from '../../../src/remote/juju/service-settings.ts';
@@ -500,6 +501,12 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
       stderr: 'error: dial unix /var/lib/juju/agents/unit-mysql-0/run.socket: connection refused\n',
     });
     expect(await juju(['run', '--unit=mysql/0', 'echo up'])).toMatchObject({ code: 0, stdout: 'up\n' });
+    // Several targets: one result each (YAML), the lost one with Juju's error and its code.
+    const both = await juju(['run', '--unit=mysql/0,keystone/0', 'echo up'], { JUJU_STANDIN_UNIT_LOST: 'mysql/0' });
+    expect(both.code, both.stderr).toBe(0);
+    const results = parseYaml(both.stdout) as { UnitId: string; ReturnCode?: number; Stdout: string; Stderr?: string }[];
+    expect(results.map((r) => [r.UnitId, r.ReturnCode ?? 0, r.Stdout])).toEqual([['mysql/0', 1, ''], ['keystone/0', 0, 'up\n']]);
+    expect(results[0]!.Stderr).toMatch(/run\.socket: connection refused/);
     const machine = await juju(['run', '--machine=1', 'true'], { JUJU_STANDIN_MACHINE_DOWN: '1' });
     expect(machine.code).toBe(255);
     expect(machine.stderr).toMatch(/^ssh: connect to host 127\.0\.0\.2 port 22: Connection timed out\n$/);
