@@ -65,8 +65,6 @@ export class NamespaceHost {
   readonly ips: string[];
   readonly hostKeyFingerprint: string;
   readonly hostKeyLine: string;
-  /** Router only: public half of its own client key, /root/.ssh/id_ed25519.pub. */
-  readonly clientKeyLine?: string;
   /** The host's private root as seen from outside: the holder's root, through /proc. */
   readonly root: string;
   readonly holderPid: number;
@@ -80,7 +78,6 @@ export class NamespaceHost {
     if (p.spec.role === 'router') this.managementIp = p.spec.nics.find((n) => n.network === 'management')?.ip;
     this.hostKeyFingerprint = p.seeded.hostKey.fingerprint;
     this.hostKeyLine = keyWithoutComment(p.seeded.hostKey.publicKeyLine);
-    if (p.seeded.clientKey) this.clientKeyLine = keyWithoutComment(p.seeded.clientKey.publicKeyLine);
     this.holderPid = p.holderPid;
     this.root = `/proc/${p.holderPid}/root`;
     this.ports = p.ports;

@@ -32,8 +32,6 @@ export interface SeededHost {
    */
   dir: string;
   hostKey: KeyPair;
-  /** Router only: its own SSH client key, /root/.ssh/id_ed25519. */
-  clientKey?: KeyPair;
 }
 
 /**
@@ -74,11 +72,11 @@ export async function seedHost(hostsDir: string, spec: HostSpec, opts: SeedOptio
   write(path.join(home, '.bashrc'), '# opencloud lab host\n');
   write(path.join(home, '.ssh/authorized_keys'), `${opts.operatorPublicKey}\n`, 0o600);
 
-  const [hostKey, clientKey] = await Promise.all([
-    generateKey(inUpper(HOST_KEY), `root@${spec.name}`),
-    spec.role === 'router' ? generateKey(path.join(home, '.ssh/id_ed25519'), `root@${spec.name}`) : undefined,
-  ]);
-  return clientKey ? { dir, hostKey, clientKey } : { dir, hostKey };
+  // No host has an SSH client key of its own: on the Juju host, what logs in is Juju's key set
+  // (~/.juju/ssh/juju_id_rsa, made by its first `juju` command), and no other key may stand in for
+  // it, so the lab proves what Juju itself would do.
+  const hostKey = await generateKey(inUpper(HOST_KEY), `root@${spec.name}`);
+  return { dir, hostKey };
 }
 
 /** `juju` on the lab's Juju host: runs the stand-in's main() from JUJU_STANDIN_MODULE. */

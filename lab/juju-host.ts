@@ -11,8 +11,9 @@ export interface JujuHostOptions {
 }
 
 export async function bootstrapJujuOn(router: LabHost, opts: JujuHostOptions = {}): Promise<void> {
-  // Juju's manual provider logs in to its bootstrap host too: the router authorizes its own key.
-  await must(router, 'cat >> /root/.ssh/authorized_keys', `${router.clientKeyLine}\n`);
+  // Juju's manual provider logs in to its bootstrap host too: the router authorizes Juju's key,
+  // which Juju makes at its first command (juju/utils ssh/clientkeys.go LoadClientKeys).
+  await must(router, 'juju version >/dev/null && cat /root/.juju/ssh/juju_id_rsa.pub >> /root/.ssh/authorized_keys');
   await must(
     router,
     'mkdir -p /root/.juju && cat > /root/.juju/environments.yaml',

@@ -31,8 +31,6 @@ export interface LabHost {
   hostKeyFingerprint: string;
   /** 'ssh-ed25519 AAAA...' */
   hostKeyLine: string;
-  /** Router only: 'ssh-ed25519 AAAA...' of its own client key /root/.ssh/id_ed25519 (authorized nowhere). */
-  clientKeyLine?: string;
   /** The host's private root as seen from outside (for assertions); valid while the lab runs. */
   root: string;
   /** Runs `sh -c cmd` as root inside the host (its namespaces, its private root), not via SSH. */

@@ -45,6 +45,23 @@ describe('opencloud validate', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses an ssh.port other than 22 when Juju must add hosts: add-machine ssh:USER@HOST has no port', async () => {
+    // Juju 1.25's manual provider logs in to ssh:USER@HOST on port 22 only (environs/manual/init.go,
+    // juju/utils ssh/ssh_openssh.go: -p only when a port is asked for, which add-machine never does).
+    const withPort = (port: number) => edit(MANAGED, { 2: `region: us-east-1\nssh:\n  port: ${port}` });
+    const file = inventory('port.yaml', withPort(2222));
+    const r = await opencloud('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `${file}:4:9: ssh.port: Juju adds the compute nodes and service VMs with \`juju add-machine ssh:USER@HOST\`, which always logs in on port 22 (Juju 1.25 has no way to give another): use port 22`,
+    ]);
+    expect((await opencloud('validate', inventory('port22.yaml', withPort(22)))).code).toBe(0);
+    // Without compute nodes an existing controller needs no add-machine: any port will do.
+    const noNodes = ['name: install', 'region: us-east-1', 'ssh:', '  port: 2222', 'controller:', '  kind: existing', '  greSecurityGroup: juju-amazon-6',
+      '  keystoneSecurityGroup: juju-amazon-3', '  jujuHost: 203.0.113.20', '  hosts: [ { ip: 203.0.113.20, names: [juju.amazon] } ]', ''].join('\n');
+    expect((await opencloud('validate', inventory('nonodes.yaml', noNodes))).code).toBe(0);
+  });
+
   it('prints GitHub Actions annotations with --format github', async () => {
     const file = inventory('gh.yaml', edit(MANAGED, { 13: '      cpuCores: 8' }));
     const r = await opencloud('validate', '--format', 'github', file);

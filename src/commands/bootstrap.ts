@@ -31,7 +31,8 @@ export function registerBootstrap(program: Command, out: (line: string) => void)
     .addOption(new Option('--concurrency <n>', 'hosts worked on at once').argParser(positiveInt).default(10))
     .option('--accept-new-host-keys', 'record the keys of hosts not yet in ssh.knownHostsFile (trust on first use); changed keys are still refused')
     .action(async (cluster: string, opts: BootstrapCommandOptions, cmd: Command) => {
-      const model = clusterModel(cluster);
+      // Bootstrap has Juju add the hosts: an inventory Juju cannot serve is refused here.
+      const model = clusterModel(cluster, 'inventory', { forJuju: true });
       if (opts.only) {
         const unknown = opts.only.filter((id) => !STEPS.some((s) => s.id === id));
         if (unknown.length) cmd.error(`opencloud bootstrap: unknown step ${unknown.join(', ')}; steps: ${STEPS.map((s) => s.id).join(', ')}`, { exitCode: 2, code: 'opencloud.unknownStep' });

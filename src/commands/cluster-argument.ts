@@ -19,10 +19,13 @@ export function findInventory(cluster: string, dir = 'inventory'): string | unde
   return files.find((f) => basename(f).replace(/\.ya?ml$/, '') === cluster) ?? files.find((f) => loadInventory(f).inventory?.name === cluster);
 }
 
-/** The model of the cluster a command was given; a usage error naming the known clusters otherwise. */
-export function clusterModel(cluster: string, dir = 'inventory'): ClusterModel {
+/**
+ * The model of the cluster a command was given; a usage error naming the known clusters otherwise.
+ * `forJuju`: the command has Juju add the hosts (loadModel).
+ */
+export function clusterModel(cluster: string, dir = 'inventory', options: { forJuju?: boolean } = {}): ClusterModel {
   const file = findInventory(cluster, dir);
-  if (file) return loadModel(file);
+  if (file) return loadModel(file, options);
   const known = existsSync(dir) ? inventoryFiles(dir).flatMap((f) => loadInventory(f).inventory?.name ?? []) : [];
   throw new CliError(
     `no cluster "${cluster}" in ${dir}/${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}, and no such file`,

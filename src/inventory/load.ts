@@ -6,6 +6,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type
 import type { z } from 'zod';
 import { InventorySchema, UNKNOWN_KEY_SEPARATOR, type Inventory } from './schema.ts';
 import { checkInventory, type Path } from './rules.ts';
+import { checkJujuPort } from './juju-port.ts';
 import { toModel, type ClusterModel } from './model.ts';
 import { InventoryError, type Diagnostic } from './diagnostic.ts';
 import { publicKeyFileProblem } from './public-key-file.ts';
@@ -18,6 +19,11 @@ export interface LoadResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Where a value of the document is, for problems found by looking at several files. */
   readonly diagnosticAt: (path: Path, message: string) => Diagnostic;
+  /**
+   * What stops Juju from adding the inventory's hosts (juju-port.ts): refused by validate,
+   * synthesis and bootstrap, not by the read-only commands.
+   */
+  readonly jujuDiagnostics: readonly Diagnostic[];
 }
 
 /** The file could not be read at all (missing, a directory, no permission). */
@@ -43,10 +49,14 @@ export function loadInventory(file: string): LoadResult {
   return parseInventory(readInventoryFile(file), file);
 }
 
-/** The model of a valid inventory; an InventoryError carrying every problem otherwise. */
-export function loadModel(file: string): ClusterModel {
+/**
+ * The model of a valid inventory; an InventoryError carrying every problem otherwise. With
+ * `forJuju` (commands that have Juju add hosts), what Juju cannot do is a problem too.
+ */
+export function loadModel(file: string, { forJuju = false }: { forJuju?: boolean } = {}): ClusterModel {
   const result = loadInventory(file);
   if (!result.model) throw new InventoryError(result.diagnostics);
+  if (forJuju && result.jujuDiagnostics.length > 0) throw new InventoryError(result.jujuDiagnostics);
   return result.model;
 }
 
@@ -73,8 +83,8 @@ export function loadInventories(files: readonly string[]): LoadedInventories {
   for (const { file, text } of texts) {
     const result = parseInventory(text, file);
     loaded.push({ file, result });
-    diagnostics.push(...result.diagnostics);
-    if (!result.model) continue;
+    diagnostics.push(...result.diagnostics, ...result.jujuDiagnostics);
+    if (!result.model || result.jujuDiagnostics.length > 0) continue;
     // The cluster name is the stack id: two files with one name would fight over one stack.
     const other = clusterFiles.get(result.model.name);
     if (other) {
@@ -120,7 +130,7 @@ export function parseInventory(text: string, file: string): LoadResult {
     return { file, line, col, message };
   };
   const diagnosticAt = (path: Path, message: string) => at(locate(doc, path).offset, withKey(path, message));
-  const failed = (diagnostics: Diagnostic[]): LoadResult => ({ diagnostics: sortByPlace(diagnostics), diagnosticAt });
+  const failed = (diagnostics: Diagnostic[]): LoadResult => ({ diagnostics: sortByPlace(diagnostics), diagnosticAt, jujuDiagnostics: [] });
 
   const [syntaxError] = doc.errors;
   if (syntaxError) {
@@ -141,7 +151,8 @@ export function parseInventory(text: string, file: string): LoadResult {
   // On the rules the stack will create, so only once the inventory is otherwise sound.
   const groupProblems = checkSecurityGroups(model);
   if (groupProblems.length > 0) return failed(groupProblems.map((p) => diagnosticAt(p.path, p.message)));
-  return { inventory: parsed.data, model, diagnostics: [], diagnosticAt };
+  const jujuDiagnostics = checkJujuPort(parsed.data).map((p) => diagnosticAt(p.path, p.message));
+  return { inventory: parsed.data, model, diagnostics: [], diagnosticAt, jujuDiagnostics };
 }
 
 /** The document as plain data; aliases that cannot be resolved (or expand too much) are problems. */

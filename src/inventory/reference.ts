@@ -151,7 +151,9 @@ export const CHARM_CONFIG: Readonly<Record<string, Readonly<Record<string, strin
   'nova-cloud-controller': { 'openstack-origin': 'cloud:trusty-icehouse', 'network-manager': 'Neutron' },
   'quantum-gateway': { 'openstack-origin': 'cloud:trusty-icehouse' },
   'openstack-dashboard': { 'openstack-origin': 'cloud:trusty-icehouse' },
-  'nova-compute': { 'openstack-origin': 'cloud:trusty-icehouse', 'config-flags': 'firewall_driver=NoopFirewallDriver' },
+  // The full class path, as the original openstack.cfg has it: nova imports firewall_driver by its
+  // dotted path, so a bare class name stops nova-compute at start.
+  'nova-compute': { 'openstack-origin': 'cloud:trusty-icehouse', 'config-flags': 'firewall_driver=nova.virt.firewall.NoopFirewallDriver' },
 };
 
 /** A relation as given to `juju add-relation A B` (endpoints optional, `service[:endpoint]`). */
@@ -168,7 +170,11 @@ const CONTROLLER_SERVICES_WITH_MONITORING = [
   'ceilometer',
 ] as const;
 
-/** Relations among the controller services (the original juju-relations.py, Icehouse). */
+/**
+ * Relations among the controller services (the original juju-relations.py, Icehouse). Endpoints
+ * are named where the bare pair is ambiguous: Juju 1.25 refuses it ("ambiguous relation",
+ * state.InferEndpoints, state/state.go:1311 at juju-1.25.9).
+ */
 export const CONTROLLER_RELATIONS: readonly Relation[] = [
   ['keystone', 'mysql'],
   ['nova-cloud-controller', 'mysql'],
@@ -178,9 +184,11 @@ export const CONTROLLER_RELATIONS: readonly Relation[] = [
   ['glance', 'mysql'],
   ['glance', 'keystone'],
   ['quantum-gateway', 'mysql'],
-  ['quantum-gateway', 'rabbitmq-server'],
+  // quantum-gateway requires both `amqp` and `amqp-nova` of interface rabbitmq.
+  ['quantum-gateway:amqp', 'rabbitmq-server:amqp'],
   ['quantum-gateway', 'nova-cloud-controller'],
   ['openstack-dashboard', 'keystone'],
+  ['nagios', 'nrpe'],
   ['ntp', 'nova-cloud-controller'],
   ['ceilometer', 'mongodb'],
   ['ceilometer', 'rabbitmq-server'],

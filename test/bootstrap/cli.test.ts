@@ -32,4 +32,19 @@ describe('opencloud bootstrap (inputs)', () => {
     expect(g.out).toContain('example.router_public_ip: must be an IPv4 address');
     expect(g.out).not.toMatch(/\n\s+at /);
   });
+
+  it('exit 1 before any connection for an ssh.port Juju cannot use, at the line of the port', () => {
+    const file = join(dir, 'port.yaml');
+    writeFileSync(
+      file,
+      ['name: install', 'region: us-east-1', 'ssh:', '  port: 2200', 'controller:', '  kind: existing', '  greSecurityGroup: juju-amazon-6',
+        '  keystoneSecurityGroup: juju-amazon-3', '  jujuHost: 127.0.0.1', '  hosts: [ { ip: 127.0.0.1, names: [juju.amazon] } ]', 'computeNodes:',
+        '  - { name: node-1, publicIp: 127.0.0.2, hardware: { cpuCores: 12, arch: x86_64, memoryGiB: 48, diskTiB: 3, nics: [{ name: eth0, speedMbps: 1000 }, { name: eth1, speedMbps: 1000 }] } }',
+        ''].join('\n'),
+    );
+    const r = cli(['bootstrap', file]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${file}:4:9: ssh.port: Juju adds the compute nodes`);
+    expect(r.out).not.toMatch(/connect|\n\s+at /);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PORT_FORWARDS, SERVICE_VM_NAMES, SERVICE_VMS, HARDWARE_MINIMUMS } from '../../src/inventory/reference.ts';
+import { CHARM_CONFIG, CONTROLLER_RELATIONS, PORT_FORWARDS, SERVICE_VM_NAMES, SERVICE_VMS, HARDWARE_MINIMUMS } from '../../src/inventory/reference.ts';
 
 describe('reference data', () => {
   it('has the ten service VMs with the sizes of the guide', () => {
@@ -23,5 +23,21 @@ describe('reference data', () => {
 
   it('keeps the hardware minimums of the guide', () => {
     expect(HARDWARE_MINIMUMS).toEqual({ cpuCores: 12, arch: 'x86_64', memoryGiB: 48, diskTiB: 3, nics: 2, nicSpeedMbps: 1000 });
+  });
+
+  it('gives nova-compute a firewall driver nova can load: the full class path of the original openstack.cfg', () => {
+    // nova imports firewall_driver by its dotted path; a bare class name stops nova-compute at start.
+    expect(CHARM_CONFIG['nova-compute']?.['config-flags']).toBe('firewall_driver=nova.virt.firewall.NoopFirewallDriver');
+  });
+
+  it('relates nagios to nrpe, as the original juju-relations.py does', () => {
+    expect(CONTROLLER_RELATIONS).toContainEqual(['nagios', 'nrpe']);
+  });
+
+  it('names the endpoints of quantum-gateway to rabbitmq-server: the bare pair is ambiguous on Juju 1.25', () => {
+    // quantum-gateway requires `amqp` and `amqp-nova`, both of interface rabbitmq; Juju 1.25's
+    // state.InferEndpoints (state/state.go:1311 at juju-1.25.9) refuses such a pair as ambiguous.
+    expect(CONTROLLER_RELATIONS).toContainEqual(['quantum-gateway:amqp', 'rabbitmq-server:amqp']);
+    expect(CONTROLLER_RELATIONS).not.toContainEqual(['quantum-gateway', 'rabbitmq-server']);
   });
 });

@@ -13,6 +13,7 @@ import { hostCheck } from '../../src/status/host-reachability.ts';
 import { jujuChecks, jujuFailedCheck } from '../../src/status/juju-units.ts';
 import { forwardChecks, type RouterFacts } from '../../src/status/router-forwards.ts';
 import { INTERFACES, iptablesSave, JUJU_STATUS, managedCluster } from './fixtures.ts';
+import { STATUS_1_25_TROUBLE } from '../remote/juju/samples.ts';
 import { FakeSession } from '../remote/fake-session.ts';
 
 const brief = (checks: readonly StatusCheck[]) => checks.map((c) => `${c.host} | ${c.check} | ${c.state}`);
@@ -69,6 +70,23 @@ describe('Juju units', () => {
     const keystone = jujuChecks('router', parseJujuStatus(JSON.stringify(status))).find((c) => c.check === 'unit keystone/0')!;
     expect(keystone.state).toBe('down');
     expect(keystone.detail).toContain('workload error');
+  });
+
+  it('1.25 trouble: lost agents and down machines are down, a status-error service is failed, an unrelated subordinate is fine', () => {
+    const trouble = jujuChecks('juju', parseJujuStatus(STATUS_1_25_TROUBLE));
+    expect(brief(trouble)).toEqual([
+      'juju | juju status | up',
+      '- | service glance | down',
+      '198.51.100.2 | unit keystone/0 | down',
+      '198.51.100.11 | unit nova-compute/0 | down',
+      '198.51.100.11 | unit ntp/0 (on nova-compute/0) | down',
+      '198.51.100.12 | unit nova-compute/1 | down',
+    ]);
+    expect(trouble.find((c) => c.check === 'service glance')!.detail).toBe('status-error: constraints not found');
+    expect(trouble.find((c) => c.check === 'unit keystone/0')!.detail).toBe(
+      "agent-state started, agent lost: agent is not communicating with the server, workload unknown, machine 0, agent is lost, sorry! See 'juju status-history keystone/0'",
+    );
+    expect(trouble.find((c) => c.check === 'unit nova-compute/1')!.detail).toBe('agent-state started, machine 2 down, workload unknown, machine 2');
   });
 
   it('a juju status that fails is one line down with Juju\'s message', () => {

@@ -74,6 +74,23 @@ describe.skipIf(skipLabTests())('opencloud status on the lab', () => {
     }
   });
 
+  it('shows a lost agent as down although 1.25 says started, and a service in status-error, reading the rest', async () => {
+    // Juju 1.25: a lost unit agent keeps agent-state `started` (apiserver/client/status.go:745-770,
+    // 870-892 at juju-1.25.9); an unreadable service prints only its status-error (formatted.go:84-90).
+    await jujuWithEnv(lab.router, { JUJU_STANDIN_UNIT_LOST: 'keystone/0', JUJU_STANDIN_SERVICE_ERROR: 'openstack-dashboard' });
+    try {
+      const r = await cluster.status('--json');
+      expect(r.code).toBe(1);
+      const json = JSON.parse(r.stdout) as StatusJson;
+      expect(notUp(json)).toEqual([`juju - service openstack-dashboard: down`, `juju ${lab.router.ip} unit keystone/0: down`]);
+      const keystone = linesOf(json).find((l) => l.check === 'unit keystone/0')!;
+      expect(keystone.detail).toMatch(/^agent-state started, agent lost: agent is not communicating with the server,/);
+      expect(linesOf(json).find((l) => l.check === 'service openstack-dashboard')!.detail).toMatch(/^status-error: /);
+    } finally {
+      await jujuWithoutEnv(lab.router);
+    }
+  });
+
   it('shows a forward whose DNAT rule is gone and a port nobody listens on as down', async () => {
     const dashboard = FORWARDS[1];
     await sh(lab.router, `iptables -t nat -D OPENCLOUD-DNAT-CLIENT -p tcp -m tcp --dport ${dashboard.port} -j DNAT --to-destination 192.168.100.100:${dashboard.vmPort}`);

@@ -6,7 +6,7 @@
 // bootstrapped, its key on every VM) and router (the VMs reach the Internet through it).
 import { CHARM_CONFIG, CHARM_SETTINGS, CONTROLLER_RELATIONS, JUJU_WAIT, SUBORDINATE_CHARMS, type Relation } from '../../inventory/reference.ts';
 import { JujuClient } from '../../remote/juju/client.ts';
-import { allUnits, findMachineByAddress, hasRelation, type JujuStatus, type JujuUnit } from '../../remote/juju/status.ts';
+import { allUnits, findMachineByAddress, hasRelation, unitStarted, unitStateText, type JujuStatus, type JujuUnit } from '../../remote/juju/status.ts';
 import { isManaged, managedController, serviceVmAddress } from '../../remote/router/controller-addresses.ts';
 import type { Step } from '../step.ts';
 import type { ResolvedCluster } from '../../remote/host.ts';
@@ -70,8 +70,8 @@ async function planFrom(cluster: ResolvedCluster, juju: JujuClient, status: Juju
   }
   const relations = CONTROLLER_RELATIONS.filter((r) => !hasRelation(status, r));
   const waitFor = unitsOf(status, new Set(controllerServices(cluster)))
-    .filter((u) => u.agentState !== 'started')
-    .map((u) => `${u.name} (${u.agentState})`);
+    .filter((u) => !unitStarted(u))
+    .map((u) => `${u.name} (${unitStateText(u)})`);
   return { machines, deploy, subordinates, settings, relations, waitFor };
 }
 

@@ -10,9 +10,9 @@ import type { Step, StepContext } from '../step.ts';
 const HOST_KEY_REFUSED = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No (?:ED25519|RSA|ECDSA)? ?host key is known/i;
 
 /** The node this step runs on, as Juju reaches it. */
-function target(ctx: StepContext): { user: string; address: string; port: number } {
+function target(ctx: StepContext): { user: string; address: string } {
   const h = ctx.host.host;
-  return { user: h.user, address: h.address, port: h.port };
+  return { user: h.user, address: h.address };
 }
 
 export const jujuMachineStep: Step<undefined> = {
@@ -30,7 +30,7 @@ export const jujuMachineStep: Step<undefined> = {
   },
   async apply(ctx) {
     const client = await jujuClient(ctx);
-    const { user, address, port } = target(ctx);
+    const { user, address } = target(ctx);
     // The guide checks the login first: a refused key fails here, plainly, before Juju half-adds
     // a machine. Strictly, against the node's key juju-key recorded from this run's verified
     // connection: whoever answers at the node's address as the Juju host sees it must be the node,
@@ -38,10 +38,12 @@ export const jujuMachineStep: Step<undefined> = {
     const probe = await client.session.exec(
       [
         // Juju's own key, the only one juju-key authorizes and the one Juju logs in with.
+        // No port, as Juju gives none (environs/manual/init.go at juju-1.25.9; juju/utils
+        // ssh/ssh_openssh.go passes -p only when asked): 22, or what ~/.ssh/config says for both.
         'ssh', '-i', `~/${JUJU_SSH_KEY}`, '-o', 'IdentitiesOnly=yes',
         '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'StrictHostKeyChecking=yes',
         '-o', `UserKnownHostsFile=~/${JUJU_KNOWN_HOSTS}`, '-o', 'GlobalKnownHostsFile=/dev/null',
-        '-o', 'LogLevel=ERROR', '-p', String(port), `${user}@${address}`, 'true',
+        '-o', 'LogLevel=ERROR', `${user}@${address}`, 'true',
       ],
       { readOnly: true, timeoutMs: 30_000 },
     );

@@ -7,7 +7,7 @@
 // first) counts as success.
 import { CHARM_CONFIG, CHARM_SETTINGS, COMPUTE_RELATIONS } from '../../inventory/reference.ts';
 import { jujuClient } from '../../remote/juju/juju-host.ts';
-import { findMachineByAddress, hasRelation, unitFailed, unitOnMachine, type JujuStatus } from '../../remote/juju/status.ts';
+import { findMachineByAddress, hasRelation, unitFailed, unitOnMachine, unitStarted, unitStateText, type JujuStatus } from '../../remote/juju/status.ts';
 import type { JujuClient } from '../../remote/juju/client.ts';
 import type { Step } from '../step.ts';
 
@@ -61,7 +61,7 @@ export const novaComputeStep: Step<Todo> = {
     const unit = unitOnMachine(status, NOVA_COMPUTE, machine);
     const relations = COMPUTE_RELATIONS.filter((r) => !hasRelation(status, r)).length;
     const settings = await settingsToChange(client, status);
-    const started = unit?.agentState === 'started';
+    const started = unit !== undefined && unitStarted(unit);
     if (unit && started && relations === 0 && settings.length === 0) {
       return { needed: false, description: `${unit.name} started on machine ${machine}` };
     }
@@ -71,7 +71,9 @@ export const novaComputeStep: Step<Todo> = {
       todo.addUnit && `add a ${NOVA_COMPUTE} unit to machine ${machine}`,
       relations > 0 && `add ${relations} relation(s)`,
       settings.length > 0 && `set ${settings.map((k) => `${k}=${NOVA_COMPUTE_SETTINGS[k]}`).join(' ')}`,
-      unit && unitFailed(unit) ? `${unit.name} is in error (${unit.message ?? 'no message'})` : `wait for ${unit?.name ?? 'the unit'} to start`,
+      unit && unitFailed(unit)
+        ? `${unit.name} is in error (${unit.message ?? 'no message'})`
+        : `wait for ${unit?.name ?? 'the unit'} to start${unit ? ` (${unitStateText(unit)})` : ''}`,
     ].filter(Boolean);
     return { needed: true, description: parts.join('; '), plan: todo };
   },

@@ -9,8 +9,9 @@ import type { ExecOptions, ExecResult, HostSession } from '../host.ts';
 import { JUJU_WAIT, type Relation } from '../../inventory/reference.ts';
 import { JujuCommandError, JujuUnitError, JujuWaitTimeoutError, isAlreadyExists } from './errors.ts';
 import { withJujuLock } from './lock.ts';
-import { allUnits, findMachineByAddress, parseJujuStatus, unitFailed, type JujuStatus, type JujuUnit } from './status.ts';
+import { allUnits, findMachineByAddress, parseJujuStatus, unitFailed, unitStarted, unitStateText, type JujuStatus, type JujuUnit } from './status.ts';
 import { charmConfigYaml } from './charm-config.ts';
+import { parseServiceSettings } from './service-settings.ts';
 import { sharedReads } from './shared-reads.ts';
 import { homeDirectory } from './ssh-key.ts';
 import { sleep } from '../sleep.ts';
@@ -138,19 +139,9 @@ export class JujuClient {
   }
 
   private async readSettings(service: string): Promise<Record<string, string>> {
-    const { stdout } = await this.juju(['get', service, '--format=json'], { readOnly: true });
-    let json: unknown;
-    try {
-      json = JSON.parse(stdout);
-    } catch {
-      throw new Error(`juju get ${service}: output is not JSON`);
-    }
-    const settings = (json as { settings?: Record<string, { value?: unknown }> }).settings ?? {};
-    const out: Record<string, string> = {};
-    for (const [key, s] of Object.entries(settings)) {
-      if (s && typeof s === 'object' && 'value' in s && s.value !== undefined && s.value !== null) out[key] = String(s.value);
-    }
-    return out;
+    // YAML, the only format 1.25's `get` knows (service-settings.ts).
+    const { stdout } = await this.juju(['get', service], { readOnly: true });
+    return parseServiceSettings(stdout, service);
   }
 
   /** `juju set SERVICE key=value...`; nothing when every value is already so. Resolves the keys changed. */
@@ -174,8 +165,8 @@ export class JujuClient {
   }
 
   /**
-   * Polls `juju status` until every unit the predicate selects is `started` (and at least one is
-   * selected). A selected unit in `error` fails at once, with Juju's message. Bounded by maxPolls.
+   * Polls `juju status` until every unit the predicate selects is started, its agent really there
+   * (unitStarted: 1.25 keeps `started` for a lost agent), and at least one is selected. A selected unit in `error` fails at once, with Juju's message. Bounded by maxPolls.
    */
   async waitForUnits(select: (unit: JujuUnit) => boolean, options: WaitOptions = {}): Promise<JujuUnit[]> {
     const pollSeconds = options.pollSeconds ?? JUJU_WAIT.pollSeconds;
@@ -189,18 +180,18 @@ export class JujuClient {
       const units = allUnits(await this.status()).filter(select);
       const failed = units.filter(unitFailed);
       if (failed.length > 0) throw new JujuUnitError(failed.map((u) => ({ name: u.name, ...(u.message ? { message: u.message } : {}) })));
-      pending = units.filter((u) => u.agentState !== 'started');
+      pending = units.filter((u) => !unitStarted(u));
       if (units.length > 0 && pending.length === 0) return units;
       if (poll === maxPolls) break;
       options.log?.(
-        `waiting for ${pending.length ? pending.map((u) => `${u.name} (${u.agentState})`).join(', ') : 'units to appear'}: poll ${poll}/${maxPolls}`,
+        `waiting for ${pending.length ? pending.map((u) => `${u.name} (${unitStateText(u)})`).join(', ') : 'units to appear'}: poll ${poll}/${maxPolls}`,
       );
       // A stopped run does not sit out the pause: the next poll is refused at once.
       await sleep(pause * 1000, this.session.signal);
       waited += pause;
       if (waited >= 10) pause = Math.min(pause * 2, pollSeconds);
     }
-    throw new JujuWaitTimeoutError(pending, maxPolls, waited);
+    throw new JujuWaitTimeoutError(pending.map((u) => ({ name: u.name, agentState: unitStateText(u) })), maxPolls, waited);
   }
 
   /**

@@ -8,6 +8,12 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { COMPUTE_RELATIONS, CONTROLLER_RELATIONS, SUBORDINATE_CHARMS, SERVICE_VMS } from '../../../src/inventory/reference.ts';
+import { charmConfigYaml } from '../../../src/remote/juju/charm-config.ts';
+import { parseServiceSettings } from '../../../src/remote/juju/service-settings.ts';
+import { allUnits, hasRelation, parseJujuStatus } from '../../../src/remote/juju/status.ts';
+import { unitUp } from '../../../src/status/juju-units.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../../lab/juju/juju', import.meta.url));
 const SSHD = '/usr/sbin/sshd';
@@ -16,7 +22,9 @@ const USER = userInfo().username;
 const BOOTSTRAP_HOST = '127.0.0.1';
 const NODE = '127.0.0.2';
 const PARALLEL_NODES = ['127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'];
-const LISTEN = [BOOTSTRAP_HOST, NODE, ...PARALLEL_NODES];
+/** A node only the key-set test adds. */
+const KEYS_NODE = '127.0.0.8';
+const LISTEN = [BOOTSTRAP_HOST, NODE, ...PARALLEL_NODES, KEYS_NODE];
 
 const canRunSshd = existsSync(SSHD) && typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -28,6 +36,8 @@ interface Result {
 
 let dir = '';
 let jujuHome = '';
+/** The caller's home for the stand-in: its ~/.ssh (known_hosts, default identities) is a temporary one. */
+let home = '';
 let sshPort = 0;
 let sshd: ChildProcess | undefined;
 
@@ -36,6 +46,7 @@ function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JUJU_')));
   return {
     ...env,
+    HOME: home,
     JUJU_HOME: jujuHome,
     JUJU_STANDIN_SSH_PORT: String(sshPort),
     JUJU_STANDIN_SETTLE_SECONDS: '1',
@@ -98,7 +109,9 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'juju-standin-'));
     jujuHome = join(dir, 'juju-home');
+    home = join(dir, 'home');
     mkdirSync(join(jujuHome, 'ssh'), { recursive: true });
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
     mkdirSync('/run/sshd', { recursive: true });
     keygen(join(dir, 'host_key'));
     keygen(join(dir, 'client_key'));
@@ -277,7 +290,9 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
     const r = await juju(['add-unit', '--to', '77', 'keystone']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('machine 77 not found');
-    // As in Juju 1.25 the unit was created but left unassigned; remove-unit cleans it up.
+    // As in Juju 1.25 the unit was created but left unassigned: its add-unit --to takes the placement
+    // path (cmd/juju/service/addunit.go:197 at juju-1.25.9), which adds the unit before it looks
+    // for the machine (juju/deploy.go:209, 223). remove-unit cleans it up.
     expect((await juju(['remove-unit', 'keystone/2'])).code).toBe(0);
     expect(Object.keys((await status()).services.keystone.units)).toEqual(['keystone/0', 'keystone/1']);
   });
@@ -307,14 +322,24 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
     expect(Object.keys(st.services.mysql.units['mysql/0'].subordinates)).toEqual(['nrpe/0']);
   });
 
-  it('sets and gets service settings', async () => {
+  it('sets and gets service settings: get prints YAML only, as 1.25 does', async () => {
     expect((await juju(['set', 'keystone', 'use-https=yes', 'https-service-endpoints=True'])).code).toBe(0);
     const got = await juju(['get', 'keystone']);
     expect(got.code).toBe(0);
     expect(got.stdout).toMatch(/^charm: keystone\nservice: keystone\nsettings:\n/);
     expect(got.stdout).toMatch(/ {2}use-https:\n(?: {4}.*\n)*? {4}value: "yes"\n/);
-    const json = await juju(['get', 'keystone', '--format=json']);
-    expect(JSON.parse(json.stdout).settings['https-service-endpoints'].value).toBe('True');
+    expect(parseServiceSettings(got.stdout, 'keystone')).toMatchObject({ 'use-https': 'yes', 'https-service-endpoints': 'True' });
+    // cmd/juju/service/get.go:59-62 at juju-1.25.9: no JSON formatter, a usage error (exit 2).
+    expect(await juju(['get', 'keystone', '--format=json'])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'error: invalid value "json" for flag --format: unknown format "json"\n',
+    });
+    // Setting a value it already has: a warning, exit 0 (cmd/juju/service/set.go:144-147).
+    expect(await juju(['set', 'keystone', 'use-https=yes'])).toMatchObject({
+      code: 0,
+      stderr: 'WARNING the configuration setting "use-https" already has the value "yes"\n',
+    });
     expect(await juju(['set', 'ghost', 'a=b'])).toMatchObject({ code: 1, stderr: 'ERROR service "ghost" not found\n' });
   });
 
@@ -367,5 +392,141 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
     expect((await juju(['add-machine', `ssh:${USER}@${PARALLEL_NODES[0]}`])).stderr).toBe(
       `created machine ${state['next-machine']}\n`,
     );
+  });
+
+  // ---- Juju 1.25's refusals and failure states (each case cites the 1.25 source it follows) ----
+
+  it('logs in with Juju\'s key set only: never ~/.ssh/id_ed25519, but ~/.ssh/id_rsa too', async () => {
+    // juju/utils ssh/ssh_openssh.go opensshOptions: $JUJU_HOME/ssh key pairs, then
+    // ~/.ssh/{identity,id_rsa,id_dsa,id_ecdsa}; -i is always given, so OpenSSH adds no other.
+    const keyPath = join(jujuHome, 'ssh', 'juju_id_rsa');
+    renameSync(keyPath, keyPath + '.good');
+    renameSync(`${keyPath}.pub`, `${keyPath}.pub.good`);
+    try {
+      writeFileSync(keyPath, readFileSync(join(dir, 'stranger_key')), { mode: 0o600 });
+      writeFileSync(`${keyPath}.pub`, readFileSync(join(dir, 'stranger_key.pub')), { mode: 0o600 });
+      // The authorized key as the caller's id_ed25519: Juju would not offer it.
+      writeFileSync(join(home, '.ssh', 'id_ed25519'), readFileSync(join(dir, 'client_key')), { mode: 0o600 });
+      const refused = await juju(['add-machine', `ssh:${USER}@${KEYS_NODE}`]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^ERROR subprocess encountered error code 255 \(.*Permission denied \(publickey/);
+      // The same key as the caller's id_rsa: Juju offers it.
+      renameSync(join(home, '.ssh', 'id_ed25519'), join(home, '.ssh', 'id_rsa'));
+      const added = await juju(['add-machine', `ssh:${USER}@${KEYS_NODE}`]);
+      expect(added.code, added.stderr).toBe(0);
+    } finally {
+      rmSync(join(home, '.ssh', 'id_ed25519'), { force: true });
+      rmSync(join(home, '.ssh', 'id_rsa'), { force: true });
+      renameSync(keyPath + '.good', keyPath);
+      renameSync(`${keyPath}.pub.good`, `${keyPath}.pub`);
+    }
+  });
+
+  it('gives no port without the test switch: Juju always logs in on 22', async () => {
+    // Nothing listens on 127.0.0.9 (npm test runs in a network namespace of its own): ssh's refusal
+    // names the port it tried.
+    const env = { JUJU_STANDIN_SSH_PORT: '' };
+    const r = await juju(['add-machine', `ssh:${USER}@127.0.0.9`], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ERROR subprocess encountered error code 255 \(ssh: connect to host 127\.0\.0\.9 port 22: Connection refused\)\n$/);
+  });
+
+  it('refuses an ambiguous relation as 1.25 does, creating nothing', async () => {
+    for (const charm of ['quantum-gateway', 'rabbitmq-server']) expect((await juju(['deploy', '--to=1', charm])).code).toBe(0);
+    const before = stateFile().relations.length;
+    // state/state.go:1250-1313 (InferEndpoints) at juju-1.25.9: every candidate's relation key, sorted.
+    expect(await juju(['add-relation', 'quantum-gateway', 'rabbitmq-server'])).toMatchObject({
+      code: 1,
+      stderr:
+        'ERROR ambiguous relation: "quantum-gateway rabbitmq-server" could refer to ' +
+        '"quantum-gateway:amqp rabbitmq-server:amqp"; "quantum-gateway:amqp-nova rabbitmq-server:amqp"\n',
+    });
+    expect(stateFile().relations).toHaveLength(before);
+    expect(await juju(['add-relation', 'quantum-gateway:amqp', 'rabbitmq-server:amqp'])).toMatchObject({ code: 0, stderr: '' });
+    // state/state.go:1381,1414: annotated with the relation key.
+    expect(await juju(['add-relation', 'rabbitmq-server', 'quantum-gateway:amqp'])).toMatchObject({
+      code: 1,
+      stderr: 'ERROR cannot add relation "quantum-gateway:amqp rabbitmq-server:amqp": relation already exists\n',
+    });
+    expect(await juju(['add-relation', 'quantum-gateway:nosuch', 'rabbitmq-server'])).toMatchObject({
+      code: 1,
+      stderr: 'ERROR service "quantum-gateway" has no "nosuch" relation\n',
+    });
+  });
+
+  it('takes every relation of the reference as written, none ambiguous, each once', async () => {
+    const deployed = new Set(Object.keys((await status()).services));
+    const charms = Object.values(SERVICE_VMS).flatMap((vm) => vm.charms);
+    for (const charm of [...charms, 'nova-compute']) {
+      if (!deployed.has(charm)) expect((await juju(['deploy', '--to=1', charm])).code, charm).toBe(0);
+    }
+    for (const charm of SUBORDINATE_CHARMS) if (!deployed.has(charm)) expect((await juju(['deploy', charm])).code).toBe(0);
+    for (const relation of [...CONTROLLER_RELATIONS, ...COMPUTE_RELATIONS]) {
+      const r = await juju(['add-relation', ...relation]);
+      expect(r.stderr, relation.join(' ')).not.toContain('ambiguous');
+      expect(r.code === 0 || r.stderr.includes('relation already exists'), `${relation.join(' ')}: ${r.stderr}`).toBe(true);
+    }
+    const st = parseJujuStatus(JSON.stringify(await status()));
+    for (const relation of [...CONTROLLER_RELATIONS, ...COMPUTE_RELATIONS]) expect(hasRelation(st, relation), relation.join(' ')).toBe(true);
+  }, 120_000);
+
+  it('reports a lost unit agent and a down machine as 1.25 does: agent-state still started', async () => {
+    const mysql = (await status()).services.mysql.units['mysql/0'];
+    expect(mysql['agent-state']).toBe('started');
+    // apiserver/client/status.go:745-770, 870-892 at juju-1.25.9 (processUnitLost).
+    const lost = await status({ JUJU_STANDIN_UNIT_LOST: 'mysql/0' });
+    expect(lost.services.mysql.units['mysql/0']).toMatchObject({
+      'agent-state': 'started',
+      'agent-status': { current: 'lost', message: 'agent is not communicating with the server' },
+      'workload-status': { current: 'unknown', message: "agent is lost, sorry! See 'juju status-history mysql/0'" },
+    });
+    expect(unitUp(allUnits(parseJujuStatus(JSON.stringify(lost))).find((u) => u.name === 'mysql/0')!)).toBe(false);
+    // apiserver/client/status.go:795-833 and cmd/juju/status/formatter.go:86-89, 300-310.
+    const down = await status({ JUJU_STANDIN_MACHINE_DOWN: '1' });
+    expect(down.machines['1']).toMatchObject({ 'agent-state': 'started', 'agent-state-info': '(started)' });
+    expect(down.services.mysql.units['mysql/0']['agent-status'].current).toBe('lost');
+    expect(down.services.mysql.units['mysql/0'].subordinates['nrpe/0']['agent-status'].current).toBe('lost');
+    expect(down.machines['0']).not.toHaveProperty('agent-state-info');
+  });
+
+  it('juju run refuses a lost unit agent (exit 1) and cannot reach a down machine', async () => {
+    // apiserver/client/run.go:87-120: `juju-run UNIT` dials the unit agent's socket
+    // (cmd/jujud/run.go:125-145, worker/uniter/paths.go:113-131); cmd/juju/commands/run.go passes its code.
+    expect(await juju(['run', '--unit=mysql/0', 'true'], { JUJU_STANDIN_UNIT_LOST: 'mysql/0' })).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'error: dial unix /var/lib/juju/agents/unit-mysql-0/run.socket: connection refused\n',
+    });
+    expect(await juju(['run', '--unit=mysql/0', 'echo up'])).toMatchObject({ code: 0, stdout: 'up\n' });
+    // Several targets: one result each (YAML), the lost one with Juju's error and its code.
+    const both = await juju(['run', '--unit=mysql/0,keystone/0', 'echo up'], { JUJU_STANDIN_UNIT_LOST: 'mysql/0' });
+    expect(both.code, both.stderr).toBe(0);
+    const results = parseYaml(both.stdout) as { UnitId: string; ReturnCode?: number; Stdout: string; Stderr?: string }[];
+    expect(results.map((r) => [r.UnitId, r.ReturnCode ?? 0, r.Stdout])).toEqual([['mysql/0', 1, ''], ['keystone/0', 0, 'up\n']]);
+    expect(results[0]!.Stderr).toMatch(/run\.socket: connection refused/);
+    const machine = await juju(['run', '--machine=1', 'true'], { JUJU_STANDIN_MACHINE_DOWN: '1' });
+    expect(machine.code).toBe(255);
+    expect(machine.stderr).toMatch(/^ssh: connect to host 127\.0\.0\.2 port 22: Connection timed out\n$/);
+  });
+
+  it('prints a service whose status cannot be read as its status-error alone, without charm', async () => {
+    // cmd/juju/status/formatted.go:84-90 (serviceStatus.MarshalJSON -> errorStatus) at juju-1.25.9.
+    const st = await status({ JUJU_STANDIN_SERVICE_ERROR: 'ceilometer' });
+    expect(st.services.ceilometer).toEqual({ 'status-error': expect.any(String) });
+    expect(st.services.mysql.charm).toMatch(/^cs:trusty\/mysql-/);
+  });
+
+  it('reads deploy --config with a real YAML parser: the service name as top key, escapes kept', async () => {
+    const tricky = { 'config-flags': 'a="b c",d=\\e', origin: 'cloud:trusty-icehouse', note: 'x: y # not a comment', unicode: 'caf\u00e9 \t tab' };
+    const file = join(dir, 'probe2.yaml');
+    writeFileSync(file, charmConfigYaml('probe2', tricky));
+    expect((await juju(['deploy', '--to=0', '--config', file, 'probe-charm', 'probe2'])).code).toBe(0);
+    expect(parseServiceSettings((await juju(['get', 'probe2'])).stdout, 'probe2')).toEqual(tricky);
+    // charm.Config.ParseSettingsYAML via deploy (cmd/juju/commands/deploy_test.go:190 at juju-1.25.9).
+    expect(await juju(['deploy', '--to=0', '--config', file, 'probe-charm', 'probe3'])).toMatchObject({
+      code: 1,
+      stderr: 'ERROR no settings found for "probe3"\n',
+    });
+    expect((await status()).services.probe3).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { JujuClient } from '../../../src/remote/juju/client.ts';
 import { JujuCommandError, JujuUnitError, JujuWaitTimeoutError } from '../../../src/remote/juju/errors.ts';
 import { withJujuLock } from '../../../src/remote/juju/lock.ts';
 import { FakeSession, fail, ok } from '../fake-session.ts';
-import { STATUS_1_25, STATUS_EMPTY } from './samples.ts';
+import { GET_JSON_REFUSED_1_25, GET_NOVA_COMPUTE_1_25, STATUS_1_25, STATUS_EMPTY } from './samples.ts';
 
 const statusWith = (machines: Record<string, object>, services: Record<string, object> = {}) => JSON.stringify({ environment: 'lab', machines, services });
 
@@ -65,15 +65,33 @@ describe('JujuClient', () => {
     await expect(client.addRelation(['glance', 'mysql'])).rejects.toThrow(/service "glance" not found/);
   });
 
-  it('set changes only what differs', async () => {
+  it('get reads the YAML Juju 1.25 prints (settings.<key>.value), never --format=json', async () => {
+    // Juju 1.25's `get` knows only YAML: --format=json is a usage error (exit 2).
     const s = new FakeSession((argv) =>
-      argv[1] === 'get'
-        ? ok(JSON.stringify({ service: 'nova-compute', charm: 'nova-compute', settings: { 'virt-type': { value: 'qemu' }, debug: { value: false } } }))
-        : ok(),
+      argv[1] === 'get' ? (argv.includes('--format=json') ? fail(GET_JSON_REFUSED_1_25, 2) : ok(GET_NOVA_COMPUTE_1_25)) : fail('unexpected'),
+    );
+    expect(await new JujuClient(s).get('nova-compute')).toEqual({
+      'config-flags': 'firewall_driver=nova.virt.firewall.NoopFirewallDriver',
+      debug: 'false',
+      'instance-mtu': '1400',
+      'use-https': 'yes',
+      'virt-type': 'kvm',
+    });
+    expect(s.jujuCalls).toEqual(['get nova-compute']);
+  });
+
+  it('get refuses output that is not the settings YAML, naming the service', async () => {
+    const s = new FakeSession(() => ok('- just\n- a list\n'));
+    await expect(new JujuClient(s).get('glance')).rejects.toThrow(/juju get glance: .*settings/);
+  });
+
+  it('set changes only what differs (reading the YAML of juju get)', async () => {
+    const s = new FakeSession((argv) =>
+      argv[1] === 'get' ? (argv.includes('--format=json') ? fail(GET_JSON_REFUSED_1_25, 2) : ok(GET_NOVA_COMPUTE_1_25)) : ok(),
     );
     const client = new JujuClient(s);
-    expect(await client.set('nova-compute', { 'virt-type': 'kvm', debug: 'false' })).toEqual(['virt-type']);
-    expect(s.jujuCalls).toEqual(['get nova-compute --format=json', 'set nova-compute virt-type=kvm']);
+    expect(await client.set('nova-compute', { 'virt-type': 'qemu', debug: 'false', 'instance-mtu': '1400' })).toEqual(['virt-type']);
+    expect(s.jujuCalls).toEqual(['get nova-compute', 'set nova-compute virt-type=qemu']);
   });
 
   it('run quotes the argv into the one command line Juju hands to the shell', async () => {
@@ -99,6 +117,16 @@ describe('JujuClient.waitForUnits', () => {
     const units = await new JujuClient(s).waitForUnits((u) => u.service === 'nova-compute', { pollSeconds: 0.01, maxPolls: 10, log: (m) => log.push(m) });
     expect(units.map((u) => u.name)).toEqual(['nova-compute/0']);
     expect(log).toEqual(['waiting for nova-compute/0 (pending): poll 1/10', 'waiting for nova-compute/0 (pending): poll 2/10']);
+  });
+
+  it('does not take a lost agent for a started one (1.25 keeps agent-state started)', async () => {
+    const lost = JSON.parse(unitStatus('started'));
+    lost.services['nova-compute'].units['nova-compute/0']['agent-status'] = { current: 'lost', message: 'agent is not communicating with the server' };
+    const answers = [JSON.stringify(lost), unitStatus('started')];
+    const s = new FakeSession(() => ok(answers.shift() ?? unitStatus('started')));
+    const log: string[] = [];
+    await new JujuClient(s).waitForUnits((u) => u.service === 'nova-compute', { pollSeconds: 0.01, maxPolls: 5, log: (m) => log.push(m) });
+    expect(log).toEqual(['waiting for nova-compute/0 (started, agent lost: agent is not communicating with the server): poll 1/5']);
   });
 
   it('fails at once on a unit in error, with its message', async () => {

@@ -8,8 +8,9 @@ import {
   parseJujuStatus,
   unitFailed,
   unitOnMachine,
+  unitStarted,
 } from '../../../src/remote/juju/status.ts';
-import { STATUS_1_25, STATUS_EMPTY } from './samples.ts';
+import { STATUS_1_25, STATUS_1_25_TROUBLE, STATUS_EMPTY } from './samples.ts';
 
 describe('parseJujuStatus (Juju 1.25 JSON)', () => {
   const status = parseJujuStatus(STATUS_1_25);
@@ -100,7 +101,7 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
     expect(sparse).toEqual({
       machines: [
         { id: '9', agentState: 'unknown' },
-        { id: '9/lxc/1', agentState: 'down' },
+        { id: '9/lxc/1', agentState: 'down', agentDown: true },
         { id: '10', agentState: 'unknown' },
       ],
       services: {
@@ -129,7 +130,7 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
   it('refuses what is not status JSON, saying why', () => {
     expect(() => parseJujuStatus('environment: lab\n')).toThrow(JujuStatusError);
     expect(() => parseJujuStatus('{"machines":{"1":{"dns-name":5}}}')).toThrow(/machines\.1\.dns-name/);
-    expect(() => parseJujuStatus('{"services":{"x":{"units":{}}}}')).toThrow(/services\.x\.charm/);
+    expect(() => parseJujuStatus('{"services":{"x":{"units":{}}}}')).toThrow(/services\.x: no charm and no status-error/);
     expect(() => parseJujuStatus('ERROR Unable to connect to environment "lab".')).toThrow(
       /^cannot read juju status: not JSON \(.+\); is this Juju 1\.x with --format=json\?$/,
     );
@@ -182,5 +183,32 @@ describe('status queries', () => {
     expect(hasRelation(oneSided, ['b', 'a'])).toBe(false);
     expect(hasRelation(oneSided, ['a', 'c'])).toBe(false); // a lists c, but c is not deployed
     expect(hasRelation(oneSided, ['c', 'a'])).toBe(false);
+  });
+});
+
+describe('parseJujuStatus: 1.25 liveness and errors', () => {
+  const status = parseJujuStatus(STATUS_1_25_TROUBLE);
+  const unit = (name: string) => allUnits(status).find((u) => u.name === name)!;
+
+  it('a machine whose agent is down, as 1.25 prints it (info in parentheses) and as before 1.21 (down)', () => {
+    expect(status.machines.map((m) => [m.id, m.agentDown ?? false])).toEqual([['0', false], ['1', true], ['2', true]]);
+  });
+
+  it('a unit with a lost agent, or on a down machine, is not started although agent-state says so', () => {
+    expect(unit('keystone/0')).toMatchObject({ agentState: 'started', agentDown: 'agent lost: agent is not communicating with the server' });
+    expect(unit('nova-compute/0')).toMatchObject({ agentState: 'started', agentDown: 'machine 1 down' });
+    expect(unit('ntp/0')).toMatchObject({ agentState: 'started', agentDown: 'machine 1 down' }); // on its principal's machine
+    expect(unit('nova-compute/1')).toMatchObject({ agentDown: 'machine 2 down' });
+    expect(allUnits(status).filter(unitStarted)).toEqual([]);
+    expect(allUnits(parseJujuStatus(STATUS_1_25)).filter(unitStarted).map((u) => u.name)).toEqual(['mysql/0', 'nova-compute/2']);
+  });
+
+  it('a service in status-error is read as such, without making the whole status unreadable', () => {
+    expect(status.services.glance).toEqual({ name: 'glance', statusError: 'constraints not found', exposed: false, relations: {}, units: [], subordinateTo: [] });
+    expect(status.services['ceilometer-agent']).toMatchObject({ charm: 'cs:trusty/ceilometer-agent-5', units: [], subordinateTo: [] });
+  });
+
+  it('a service with neither charm nor status-error is still refused', () => {
+    expect(() => parseJujuStatus(JSON.stringify({ machines: {}, services: { odd: { exposed: false } } }))).toThrow(/services\.odd: .*charm/);
   });
 });
