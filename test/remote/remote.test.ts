@@ -272,6 +272,7 @@ describe('hosts block', () => {
       '127.0.0.1 localhost\n# BEGIN opencloud east\n10.0.0.1 keystone.amazon keystone\n10.0.0.2 juju.amazon\n# END opencloud east\n',
     );
     expect(replaceHostsBlock(null, 'east', block)).toBe(`${block.join('\n')}\n`);
+    expect(replaceHostsBlock('', 'east', block)).toBe(`${block.join('\n')}\n`); // an empty file: no empty line before the block
   });
 
   it('replaces only its own block, in place, and is a fixed point', () => {
@@ -287,6 +288,7 @@ describe('hosts block', () => {
     expect(replaceHostsBlock(dup, 'east', block)).toBe(['x', ...block, 'y', 'z', ''].join('\n'));
     expect(() => replaceHostsBlock('# BEGIN opencloud east\n1.1.1.1 a\n', 'east', block)).toThrow(HostsFileError);
     expect(() => replaceHostsBlock('# END opencloud east\n', 'east', block)).toThrow(HostsFileError);
+    expect(() => replaceHostsBlock('# END opencloud east\n', 'east', block)).toThrow(expect.objectContaining({ name: 'HostsFileError' }));
   });
 
   it('finds its markers when indented or CRLF-ended, and keeps a missing final newline missing', () => {
