@@ -180,6 +180,7 @@ describe('status queries', () => {
     expect(hasRelation(status, ['nova-compute', 'nrpe'])).toBe(true);
     expect(hasRelation(status, ['nova-compute:amqp', 'mysql'])).toBe(false); // wrong endpoint
     expect(hasRelation(status, ['nova-compute', 'glance'])).toBe(false); // glance is not deployed
+    expect(hasRelation(status, ['glance', 'nova-compute'])).toBe(false); // from either side
     expect(hasRelation(status, ['nova-compute', 'rabbitmq-server'])).toBe(false);
     // One side listing the other is not enough while the other side exists and does not.
     const oneSided = parseJujuStatus(
