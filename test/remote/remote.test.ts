@@ -81,6 +81,13 @@ describe('quoting', () => {
     expect(commandLine(['cat', '/etc/shadow'], { sudo: true, user: 'root' })).toBe('cat /etc/shadow');
     expect(commandLine(['id'], { sudo: false, user: 'ubuntu' })).toBe('id');
     expect(commandArgv({ script: 'echo "$1"', args: ['a b'] })).toEqual(['sh', '-c', 'echo "$1"', 'sh', 'a b']);
+    expect(commandArgv({ script: 'true' })).toEqual(['sh', '-c', 'true', 'sh']);
+    expect(commandArgv(['id', '-u'])).toEqual(['id', '-u']);
+  });
+
+  it('refuses an empty command instead of sending an empty line', () => {
+    expect(() => quoteArgv([])).toThrow('empty command');
+    expect(() => commandLine([], { user: 'root' })).toThrow('empty command');
   });
 });
 
