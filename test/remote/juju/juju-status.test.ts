@@ -99,6 +99,7 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
               'web/1': { 'agent-state': 'started', 'agent-state-info': '', 'workload-status': { current: 'active', message: 'ready' } },
             },
           },
+          quiet: { charm: 'cs:trusty/ubuntu-1' },
         },
       }),
     );
@@ -120,6 +121,8 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
           ],
           subordinateTo: [],
         },
+        // Not exposed unless Juju says so.
+        quiet: { name: 'quiet', charm: 'cs:trusty/ubuntu-1', exposed: false, relations: {}, units: [], subordinateTo: [] },
       },
     });
     expect(allUnits(sparse).filter(unitFailed).map((u) => u.name)).toEqual(['web/0']);
@@ -133,6 +136,7 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
 
   it('refuses what is not status JSON, saying why', () => {
     expect(() => parseJujuStatus('environment: lab\n')).toThrow(JujuStatusError);
+    expect(() => parseJujuStatus('environment: lab\n')).toThrow(expect.objectContaining({ name: 'JujuStatusError' }));
     expect(() => parseJujuStatus('{"machines":{"1":{"dns-name":5}}}')).toThrow(/machines\.1\.dns-name/);
     expect(() => parseJujuStatus('{"services":{"x":{"units":{}}}}')).toThrow(/services\.x\.charm/);
     expect(() => parseJujuStatus('ERROR Unable to connect to environment "lab".')).toThrow(
