@@ -16,6 +16,7 @@ export default defineConfig({
       'test/remote/router/ruleset.test.ts',
       'test/remote/remote.test.ts',
       'test/review/stack-diff.test.ts',
+      'test/terraform/security-rules.test.ts',
       'test/review/formats.test.ts',
       'test/remote/juju/juju-status.test.ts',
       'test/remote/juju/shared-reads.test.ts',

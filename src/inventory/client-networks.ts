@@ -14,7 +14,6 @@ const ANY_CLIENT_ADDRESSES = 1n << BigInt(32 - ANY_CLIENT_PREFIX);
 
 /** How many IPv4 addresses the networks cover together (overlaps counted once). */
 export function coveredAddresses(cidrs: readonly string[]): bigint {
-  if (cidrs.length === 0) return 0n;
   return mergeCidr([...cidrs]).reduce((n, c) => {
     const { start, end } = parseCidr(c);
     return n + (end - start + 1n);

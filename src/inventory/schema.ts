@@ -26,7 +26,7 @@ function strict<T extends z.ZodRawShape>(shape: T) {
       if (issue.code !== 'unrecognized_keys') return undefined;
       return issue.keys
         .map((key) => {
-          const near = known.length > 0 ? closest(key, known) : undefined;
+          const near = closest(key, known); // undefined only for a shape without keys
           const hint = near && isNear(key, near) ? `; did you mean "${near}"?` : `; known keys: ${known.join(', ')}`;
           return `unknown key "${key}"${hint}`;
         })

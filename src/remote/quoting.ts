@@ -29,7 +29,7 @@ export function commandArgv(command: Command): readonly string[] {
 }
 
 export function isScript(command: Command): command is { readonly script: string; readonly args?: readonly string[] } {
-  return !Array.isArray(command) && typeof (command as { script?: unknown }).script === 'string';
+  return !Array.isArray(command); // a Command is an argv array or a script
 }
 
 /** Whether a user needs sudo for root's commands. */

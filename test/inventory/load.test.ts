@@ -60,6 +60,14 @@ describe('schema', () => {
     expect(problems(edit(MANAGED, { 7: '  managmentCidr: 192.168.100.0/24' }))).toEqual([
       '7:3: controller: unknown key "managmentCidr"; did you mean "managementCidr"?',
     ]);
+    // Two letters off is still a typo of a short key (a third of "name" would be one).
+    expect(problems(edit(MANAGED, { 1: 'nmae: lab' }))).toEqual(['1:1: missing required key "name"', '1:1: unknown key "nmae"; did you mean "name"?']);
+  });
+
+  it('says a controller that is not a mapping is the wrong type, not the wrong kind', () => {
+    const p = problems(edit(MANAGED, { 3: 'controller: 5', 4: null, 5: null, 6: null, 7: null, 8: null }));
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^3:13: controller: .*expected object, received number$/);
   });
 
   it('points a missing key at its parent key', () => {

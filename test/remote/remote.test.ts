@@ -81,6 +81,13 @@ describe('quoting', () => {
     expect(commandLine(['cat', '/etc/shadow'], { sudo: true, user: 'root' })).toBe('cat /etc/shadow');
     expect(commandLine(['id'], { sudo: false, user: 'ubuntu' })).toBe('id');
     expect(commandArgv({ script: 'echo "$1"', args: ['a b'] })).toEqual(['sh', '-c', 'echo "$1"', 'sh', 'a b']);
+    expect(commandArgv({ script: 'true' })).toEqual(['sh', '-c', 'true', 'sh']);
+    expect(commandArgv(['id', '-u'])).toEqual(['id', '-u']);
+  });
+
+  it('refuses an empty command instead of sending an empty line', () => {
+    expect(() => quoteArgv([])).toThrow('empty command');
+    expect(() => commandLine([], { user: 'root' })).toThrow('empty command');
   });
 });
 
@@ -272,6 +279,7 @@ describe('hosts block', () => {
       '127.0.0.1 localhost\n# BEGIN opencloud east\n10.0.0.1 keystone.amazon keystone\n10.0.0.2 juju.amazon\n# END opencloud east\n',
     );
     expect(replaceHostsBlock(null, 'east', block)).toBe(`${block.join('\n')}\n`);
+    expect(replaceHostsBlock('', 'east', block)).toBe(`${block.join('\n')}\n`); // an empty file: no empty line before the block
   });
 
   it('replaces only its own block, in place, and is a fixed point', () => {
@@ -287,6 +295,7 @@ describe('hosts block', () => {
     expect(replaceHostsBlock(dup, 'east', block)).toBe(['x', ...block, 'y', 'z', ''].join('\n'));
     expect(() => replaceHostsBlock('# BEGIN opencloud east\n1.1.1.1 a\n', 'east', block)).toThrow(HostsFileError);
     expect(() => replaceHostsBlock('# END opencloud east\n', 'east', block)).toThrow(HostsFileError);
+    expect(() => replaceHostsBlock('# END opencloud east\n', 'east', block)).toThrow(expect.objectContaining({ name: 'HostsFileError' }));
   });
 
   it('finds its markers when indented or CRLF-ended, and keeps a missing final newline missing', () => {

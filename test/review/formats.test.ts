@@ -8,15 +8,16 @@ import { EXAMPLE, fakeStack } from './fake-stack.ts';
 
 const side = (label: string, ...docs: [string, TerraformDocument][]): SynthesizedStacks => ({ label, stacks: new Map(docs), notes: [] });
 const more = { ...EXAMPLE, nodes: [...EXAMPLE.nodes, { name: 'compute-4', publicIp: '198.51.100.14' }], glanceType: 'm5.large' };
-const report = diffSyntheses(
-  side('origin/main (abc)', ['example', fakeStack(EXAMPLE)], ['quiet', fakeStack({ ...EXAMPLE, name: 'quiet' })]),
-  side('working tree', ['example', fakeStack(more)], ['quiet', fakeStack({ ...EXAMPLE, name: 'quiet' })]),
-);
+// Built inside each test: code run at module level counts for no test in mutation testing.
+const report = () =>
+  diffSyntheses(
+    side('origin/main (abc)', ['example', fakeStack(EXAMPLE)], ['quiet', fakeStack({ ...EXAMPLE, name: 'quiet' })]),
+    side('working tree', ['example', fakeStack(more)], ['quiet', fakeStack({ ...EXAMPLE, name: 'quiet' })]),
+  );
 
 describe('markdown', () => {
-  const md = formatDiffMarkdown(report);
-
   it('is a pull-request comment: marker, warnings, a summary table, a table per stack, details folded', () => {
+    const md = formatDiffMarkdown(report());
     expect(md.startsWith(COMMENT_MARKER)).toBe(true);
     expect(md).toContain('> [!WARNING]');
     expect(md).toContain('> - **example**: opens to a new network 198.51.100.14/32: gre, tcp 5672, tcp 35357 on example-router');
@@ -45,7 +46,7 @@ describe('markdown', () => {
 
 describe('text', () => {
   it('lists warnings, then each stack with + - ~ lines', () => {
-    const text = formatDiffText(report);
+    const text = formatDiffText(report());
     expect(text.split('\n').slice(0, 3)).toEqual([
       'opencloud diff: origin/main (abc) -> working tree',
       'WARNING example: aws_instance.glance (example-glance) is stopped and restarted to change its type: instance_type "t3.medium" -> "m5.large"',
@@ -66,7 +67,7 @@ describe('text', () => {
 
 describe('json', () => {
   it('carries everything, with counts and all warnings at the top', () => {
-    const json = JSON.parse(formatDiffJson(report));
+    const json = JSON.parse(formatDiffJson(report()));
     expect(json.differences).toBe(true);
     expect(json.warnings.map((w: { kind: string }) => w.kind)).toEqual(['restart', 'open-network']);
     expect(json.stacks[0].counts).toEqual({ add: 3, remove: 0, change: 1 });

@@ -246,3 +246,93 @@ describe('diffSyntheses', () => {
     expect(stack.resources).toEqual([]);
   });
 });
+
+describe('stack warnings', () => {
+  const ingress = (after: any, id: string, cidr: string, port: number) => {
+    after.resource.aws_vpc_security_group_ingress_rule[id] = { ...after.resource.aws_vpc_security_group_ingress_rule['clients-0_tcp-5000'], cidr_ipv4: cidr, from_port: port, to_port: port };
+  };
+
+  it('names the replacing and root volume changes, an indexed root volume included, and replaces for a root volume attribute AWS cannot change in place', () => {
+    const before = fakeStack(EXAMPLE);
+    const after = structuredClone(before) as any;
+    after.resource.aws_instance.glance.subnet_id = '${aws_subnet.other.id}';
+    after.resource.aws_instance.keystone.root_block_device = [{ volume_size: 80, volume_type: 'gp3' }];
+    before.resource = structuredClone(before.resource) as any;
+    (before.resource as any).aws_instance.keystone.root_block_device = [{ volume_size: 40, volume_type: 'gp3' }];
+    const stack = diffStack('example', before, after);
+    expect(stack.warnings.map((w) => w.message)).toEqual([
+      'aws_instance.glance (example-glance) is replaced (destroyed and created anew): subnet_id "${aws_subnet.management.id}" -> "${aws_subnet.other.id}"',
+      'aws_instance.keystone (example-keystone) has its root volume modified: root_block_device[0].volume_size 40 -> 80',
+    ]);
+    const encrypted = structuredClone(fakeStack(EXAMPLE)) as any;
+    encrypted.resource.aws_instance.glance.root_block_device.encrypted = true;
+    expect(diffStack('example', fakeStack(EXAMPLE), encrypted).warnings.map((w) => [w.kind, w.message])).toEqual([
+      ['replace', 'aws_instance.glance (example-glance) is replaced (destroyed and created anew): root_block_device.encrypted (none) -> true'],
+    ]);
+  });
+
+  it('gives no instance warning for an instance added, or for a data source of the instance type', () => {
+    const after = structuredClone(fakeStack(EXAMPLE)) as any;
+    after.resource.aws_instance.nova = { ...after.resource.aws_instance.glance, private_ip: '192.168.100.50', tags: { Name: 'example-nova' } };
+    after.data.aws_instance = { lookup: { instance_id: 'i-1' } };
+    const stack = diffStack('example', fakeStack(EXAMPLE), after);
+    expect(stack.resources.map((r) => [r.action, r.address])).toEqual([['add', 'aws_instance.nova'], ['add', 'data.aws_instance.lookup']]);
+    expect(stack.warnings).toEqual([]);
+    const gone = structuredClone(fakeStack(EXAMPLE)) as any;
+    gone.data.aws_instance = { lookup: { instance_id: 'i-1' } };
+    expect(diffStack('example', gone, fakeStack(EXAMPLE)).warnings).toEqual([]);
+  });
+
+  it('warns about an AMI lookup change once per instance that uses it, with its name, and not for a new lookup', () => {
+    const before = fakeStack(EXAMPLE);
+    const after = structuredClone(before) as any;
+    after.data.aws_ami.ubuntu.most_recent = false;
+    after.resource.aws_instance.glance.private_ip = '192.168.100.31'; // replaced anyway: one warning, not two
+    after.resource.aws_instance.keystone.ami = 'ami-0123456789abcdef0'; // not from the lookup
+    after.data.aws_ami.other = { most_recent: true };
+    const stack = diffStack('example', before, after);
+    expect(stack.warnings.map((w) => [w.kind, w.subject, w.message])).toEqual([
+      ['replace', 'aws_instance.glance', 'aws_instance.glance (example-glance) is replaced (destroyed and created anew): private_ip "192.168.100.30" -> "192.168.100.31"'],
+      ['replace', 'aws_instance.keystone', 'aws_instance.keystone (example-keystone) is replaced (destroyed and created anew): ami "${data.aws_ami.ubuntu.id}" -> "ami-0123456789abcdef0"'],
+    ]);
+    const lookupOnly = structuredClone(before) as any;
+    lookupOnly.data.aws_ami.ubuntu.most_recent = false;
+    delete lookupOnly.resource.aws_instance.keystone.tags;
+    expect(diffStack('example', before, lookupOnly).warnings.map((w) => w.message)).toEqual([
+      'aws_instance.glance (example-glance) may be replaced: its AMI lookup data.aws_ami.ubuntu changes',
+      'aws_instance.keystone may be replaced: its AMI lookup data.aws_ami.ubuntu changes',
+    ]);
+    const newLookup = structuredClone(before) as any;
+    newLookup.data.aws_ami.other = { most_recent: true };
+    expect(diffStack('example', before, newLookup).warnings).toEqual([]);
+  });
+
+  it('judges "a new network" by ingress rules only, lists ports in order, and groups by security group', () => {
+    const before = structuredClone(fakeStack(EXAMPLE)) as any;
+    // An egress rule to a network does not admit anything from it.
+    before.resource.aws_vpc_security_group_egress_rule = { out: { security_group_id: '${aws_security_group.router_group_1A2B3C4D.id}', ip_protocol: '-1', cidr_ipv4: '192.0.2.0/24' } };
+    const after = structuredClone(before) as any;
+    ingress(after, 'new-8080', '192.0.2.0/24', 8080);
+    ingress(after, 'new-443', '192.0.2.0/24', 443);
+    after.resource.aws_security_group.other = { name: 'example-other', description: 'other', vpc_id: '${aws_vpc.vpc.id}' };
+    after.resource.aws_vpc_security_group_ingress_rule['other-22'] = {
+      security_group_id: '${aws_security_group.other.id}', ip_protocol: 'tcp', cidr_ipv4: '192.0.2.0/24', from_port: 22, to_port: 22,
+    };
+    // An egress rule added to a new network opens nothing.
+    after.resource.aws_vpc_security_group_egress_rule.out2 = { security_group_id: '${aws_security_group.router_group_1A2B3C4D.id}', ip_protocol: '-1', cidr_ipv4: '198.18.0.0/15' };
+    const stack = diffStack('example', before, after);
+    expect(stack.warnings.filter((w) => w.kind.startsWith('open')).map((w) => w.message)).toEqual([
+      'opens to a new network 192.0.2.0/24: tcp 443, tcp 8080 on example-router; tcp 22 on example-other',
+    ]);
+  });
+
+  it('counts only ingress toward the world by another name, and warns about no egress rule', () => {
+    const after = structuredClone(fakeStack(EXAMPLE)) as any;
+    // Two narrow networks that together are a /4's worth: "any client", were they ingress.
+    after.resource.aws_vpc_security_group_egress_rule = {
+      a: { security_group_id: '${aws_security_group.router_group_1A2B3C4D.id}', ip_protocol: 'tcp', from_port: 5000, to_port: 5000, cidr_ipv4: '16.0.0.0/5' },
+      b: { security_group_id: '${aws_security_group.router_group_1A2B3C4D.id}', ip_protocol: 'tcp', from_port: 5000, to_port: 5000, cidr_ipv4: '24.0.0.0/5' },
+    };
+    expect(diffStack('example', fakeStack(EXAMPLE), after).warnings).toEqual([]);
+  });
+});

@@ -27,8 +27,8 @@ export function replaceHostsBlock(text: string | null, cluster: string, block: r
   const content = text ?? '';
   const lines = content === '' ? [] : content.split('\n');
   // A final newline shows up as one empty last element; keep it out of the line list.
-  const endsWithNewline = content === '' || content.endsWith('\n');
-  if (endsWithNewline && lines.length > 0) lines.pop();
+  const endsWithNewline = content.endsWith('\n');
+  if (endsWithNewline) lines.pop();
   const begin = beginMarker(cluster);
   const end = endMarker(cluster);
   const out: string[] = [];
@@ -36,7 +36,9 @@ export function replaceHostsBlock(text: string | null, cluster: string, block: r
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === begin) {
+      // Stryker disable next-line EqualityOperator: line i is the BEGIN marker, never the END one.
       const close = lines.findIndex((l, j) => j > i && l.trim() === end);
+      // Stryker disable next-line EqualityOperator: a found END comes after line i, so close is never 0.
       if (close < 0) throw new HostsFileError(`${HOSTS_FILE} has "${begin}" on line ${i + 1} but no "${end}" after it; fix the file by hand`);
       if (!placed) out.push(...block); // a duplicate block later in the file is dropped
       placed = true;

@@ -303,17 +303,12 @@ export function parseEndpoint(spec: string): { service: string; endpoint?: strin
 export function hasRelation(status: JujuStatus, [a, b]: Relation): boolean {
   const left = parseEndpoint(a);
   const right = parseEndpoint(b);
-  const seenFrom = (from: typeof left, to: typeof right) => {
-    const svc = status.services[from.service];
-    if (!svc) return false;
-    return Object.entries(svc.relations).some(
-      ([endpoint, others]) => (from.endpoint === undefined || endpoint === from.endpoint) && others.includes(to.service),
-    );
-  };
-  // A subordinate's side is always listed; check both sides and require both where both exist,
-  // so an endpoint named on either side is honoured.
-  const fromLeft = status.services[left.service] ? seenFrom(left, right) : undefined;
-  const fromRight = status.services[right.service] ? seenFrom(right, left) : undefined;
-  if (fromLeft === undefined || fromRight === undefined) return false;
-  return fromLeft && fromRight;
+  const seenFrom = (svc: JujuService, from: typeof left, to: typeof right) =>
+    Object.entries(svc.relations).some(([endpoint, others]) => (from.endpoint === undefined || endpoint === from.endpoint) && others.includes(to.service));
+  // A subordinate's side is always listed; check both sides and require both, so an endpoint
+  // named on either side is honoured. A service that is not deployed relates to nothing.
+  const leftService = status.services[left.service];
+  const rightService = status.services[right.service];
+  if (!leftService || !rightService) return false;
+  return seenFrom(leftService, left, right) && seenFrom(rightService, right, left);
 }

@@ -12,16 +12,19 @@ import {
 } from '../../../src/remote/juju/status.ts';
 import { STATUS_1_25, STATUS_1_25_TROUBLE, STATUS_EMPTY } from './samples.ts';
 
+// Each test parses for itself: a parse at describe level runs outside every test, and mutation
+// testing (per-test coverage) would not run these tests against the parser's mutants.
 describe('parseJujuStatus (Juju 1.25 JSON)', () => {
-  const status = parseJujuStatus(STATUS_1_25);
 
   it('reads machines with containers, in numeric id order', () => {
+    const status = parseJujuStatus(STATUS_1_25);
     expect(status.environment).toBe('lab');
     expect(status.machines.map((m) => m.id)).toEqual(['0', '0/lxc/0', '1', '2']);
     expect(status.machines[2]).toEqual({ id: '1', agentState: 'started', dnsName: '198.51.100.11', instanceId: 'manual:198.51.100.11', series: 'trusty' });
   });
 
   it('reads services, units in numeric order, subordinates with their principal', () => {
+    const status = parseJujuStatus(STATUS_1_25);
     const nova = status.services['nova-compute']!;
     expect(nova.charm).toBe('cs:trusty/nova-compute-14');
     expect(nova.units.map((u) => u.name)).toEqual(['nova-compute/2', 'nova-compute/10']);
@@ -34,11 +37,13 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
   });
 
   it('reports a unit in error with its message', () => {
+    const status = parseJujuStatus(STATUS_1_25);
     const failed = allUnits(status).filter(unitFailed);
     expect(failed.map((u) => [u.name, u.message])).toEqual([['nova-compute/10', 'hook failed: "install"']]);
   });
 
   it('reads the whole of a 1.25 status into exactly what the steps act on', () => {
+    const status = parseJujuStatus(STATUS_1_25);
     const machine = (id: string, agentState: string, rest: object) => ({ id, agentState, ...rest });
     const unit = (name: string, rest: object) => ({ name, service: name.split('/')[0], subordinates: [], ...rest });
     expect(status).toEqual({
@@ -95,6 +100,7 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
               'web/1': { 'agent-state': 'started', 'agent-state-info': '', 'workload-status': { current: 'active', message: 'ready' } },
             },
           },
+          quiet: { charm: 'cs:trusty/ubuntu-1' },
         },
       }),
     );
@@ -116,6 +122,8 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
           ],
           subordinateTo: [],
         },
+        // Not exposed unless Juju says so.
+        quiet: { name: 'quiet', charm: 'cs:trusty/ubuntu-1', exposed: false, relations: {}, units: [], subordinateTo: [] },
       },
     });
     expect(allUnits(sparse).filter(unitFailed).map((u) => u.name)).toEqual(['web/0']);
@@ -129,6 +137,7 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
 
   it('refuses what is not status JSON, saying why', () => {
     expect(() => parseJujuStatus('environment: lab\n')).toThrow(JujuStatusError);
+    expect(() => parseJujuStatus('environment: lab\n')).toThrow(expect.objectContaining({ name: 'JujuStatusError' }));
     expect(() => parseJujuStatus('{"machines":{"1":{"dns-name":5}}}')).toThrow(/machines\.1\.dns-name/);
     expect(() => parseJujuStatus('{"services":{"x":{"units":{}}}}')).toThrow(/services\.x: no charm and no status-error/);
     expect(() => parseJujuStatus('ERROR Unable to connect to environment "lab".')).toThrow(
@@ -151,9 +160,9 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
 });
 
 describe('status queries', () => {
-  const status = parseJujuStatus(STATUS_1_25);
 
   it('finds a machine by dns-name, or by manual instance id when it has no address yet', () => {
+    const status = parseJujuStatus(STATUS_1_25);
     expect(findMachineByAddress(status, '198.51.100.11')?.id).toBe('1');
     expect(findMachineByAddress(status, '198.51.100.12')?.id).toBe('2');
     expect(findMachineByAddress(status, '198.51.100.13')).toBeUndefined();
@@ -163,17 +172,20 @@ describe('status queries', () => {
   });
 
   it('finds the principal unit on a machine', () => {
+    const status = parseJujuStatus(STATUS_1_25);
     expect(unitOnMachine(status, 'nova-compute', '1')?.name).toBe('nova-compute/2');
     expect(unitOnMachine(status, 'nova-compute', '0')).toBeUndefined();
     expect(unitOnMachine(status, 'keystone', '1')).toBeUndefined();
   });
 
   it('knows a relation with or without endpoint names, from either side', () => {
+    const status = parseJujuStatus(STATUS_1_25);
     expect(hasRelation(status, ['nova-compute:shared-db', 'mysql:shared-db'])).toBe(true);
     expect(hasRelation(status, ['mysql', 'nova-compute'])).toBe(true);
     expect(hasRelation(status, ['nova-compute', 'nrpe'])).toBe(true);
     expect(hasRelation(status, ['nova-compute:amqp', 'mysql'])).toBe(false); // wrong endpoint
     expect(hasRelation(status, ['nova-compute', 'glance'])).toBe(false); // glance is not deployed
+    expect(hasRelation(status, ['glance', 'nova-compute'])).toBe(false); // from either side
     expect(hasRelation(status, ['nova-compute', 'rabbitmq-server'])).toBe(false);
     // One side listing the other is not enough while the other side exists and does not.
     const oneSided = parseJujuStatus(
