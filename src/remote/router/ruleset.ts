@@ -66,7 +66,8 @@ export interface RulesetInput {
   readonly computeNodeIps: readonly string[];
   /**
    * TCP ports of the router itself the compute nodes may reach (the Juju API: the Juju VM is the
-   * router). Everything else a node sends to the router is dropped. Default: none.
+   * router). Everything else a node sends to the router is dropped, and these ports are dropped
+   * from any other source on the public side. Default: none.
    */
   readonly computeRouterPorts?: readonly number[];
   readonly clientCidrs: readonly string[];
@@ -140,6 +141,7 @@ export function buildRuleset(input: RulesetInput): Ruleset {
   );
   const forwardClient = unique(input.forwards.map((f) => `-A ${C.forwardClient} -d ${address(f.vmIp)}/32 ${tcp(f.vmPort)} -j ACCEPT`));
 
+  const routerPorts = unique(input.computeRouterPorts ?? []);
   // The router itself: a compute node may reach only its router ports (the Juju API); the security
   // group lets all of a node's traffic in, so this is where that is narrowed. Replies to what the
   // router opened (Juju's SSH to a node) pass; SSH from a client network passes before the nodes'
@@ -149,8 +151,10 @@ export function buildRuleset(input: RulesetInput): Ruleset {
     `-A ${C.input} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
     ...clients.map((c) => `-A ${C.input} ${from(c)}-i ${pub} ${tcp(SSH_PORT)} -j ACCEPT`),
     ...nodes.map((n) => `-A ${C.input} ${from(n)}-i ${pub} -j ${C.inputCompute}`),
+    // The router ports are the nodes' only: nobody else on the public side reaches them.
+    ...routerPorts.map((p) => `-A ${C.input} -i ${pub} ${tcp(p)} -j DROP`),
   ];
-  const inputCompute = [...unique((input.computeRouterPorts ?? []).map((p) => `-A ${C.inputCompute} ${tcp(p)} -j ACCEPT`)), `-A ${C.inputCompute} -j DROP`];
+  const inputCompute = [...routerPorts.map((p) => `-A ${C.inputCompute} ${tcp(p)} -j ACCEPT`), `-A ${C.inputCompute} -j DROP`];
 
   return {
     nat: {

@@ -54,6 +54,7 @@ describe('buildRuleset', () => {
       '-A OPENCLOUD-INPUT -s 198.51.100.64/27 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT',
       '-A OPENCLOUD-INPUT -s 198.51.100.11/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
       '-A OPENCLOUD-INPUT -s 198.51.100.12/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
+      '-A OPENCLOUD-INPUT -i eth0 -p tcp -m tcp --dport 17070 -j DROP',
       '-A OPENCLOUD-IN-COMPUTE -p tcp -m tcp --dport 17070 -j ACCEPT',
       '-A OPENCLOUD-IN-COMPUTE -j DROP',
     ]);
@@ -114,7 +115,7 @@ describe('buildRuleset', () => {
     expect(r.nat.rules.filter((l) => l.includes('-j OPENCLOUD-DNAT-COMPUTE'))).toHaveLength(1);
   });
 
-  it('lets a compute node reach only its router ports on the router, and never locks out SSH from a client network', () => {
+  it('lets a compute node reach only its router ports on the router, nobody else those ports, and never locks out SSH from a client network', () => {
     // A node inside a client network: its SSH still passes, before the node's drop.
     const r = buildRuleset({ ...input, computeNodeIps: ['198.51.100.70'], computeRouterPorts: [17070, 17070] });
     const inputRules = r.filter.rules.filter((l) => l.startsWith('-A OPENCLOUD-IN'));
@@ -122,6 +123,7 @@ describe('buildRuleset', () => {
       '-A OPENCLOUD-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
       '-A OPENCLOUD-INPUT -s 198.51.100.64/27 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT',
       '-A OPENCLOUD-INPUT -s 198.51.100.70/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
+      '-A OPENCLOUD-INPUT -i eth0 -p tcp -m tcp --dport 17070 -j DROP',
       '-A OPENCLOUD-IN-COMPUTE -p tcp -m tcp --dport 17070 -j ACCEPT',
       '-A OPENCLOUD-IN-COMPUTE -j DROP',
     ]);
