@@ -9,7 +9,7 @@ import type { HostSession, ResolvedCluster } from '../remote/host.ts';
 import { Limiter } from '../remote/limiter.ts';
 import { routerManagementAddress, serviceVmAddress } from '../remote/router/controller-addresses.ts';
 import { desiredNodeRuleset, nodeDestinations } from '../remote/router/desired-node-ruleset.ts';
-import type { NodeDestination } from '../remote/router/node-ruleset.ts';
+import { destinationCount, type NodeDestination } from '../remote/router/node-ruleset.ts';
 import { readSavedTables } from '../remote/router/router-facts.ts';
 import { compareRuleset } from '../remote/router/ruleset-sync.ts';
 import { errorDetail, type StatusCheck } from './check.ts';
@@ -46,7 +46,7 @@ export async function nodePathChecks(node: HostSession, cluster: ResolvedCluster
       state: diffs.length === 0 ? 'up' : 'down',
       detail:
         diffs.length === 0
-          ? `${ruleset.nat.rules.length} destinations via the router${gre.length ? ` (${gre.join(', ')} judged by this chain)` : ''}`
+          ? `${destinationCount(ruleset)} destinations via the router${gre.length ? ` (${gre.join(', ')} judged by this chain)` : ''}`
           : `differs from what node-nat writes: ${diffs.join('; ')} (re-run bootstrap --only node-nat)`,
     };
   } catch (err) {

@@ -4,7 +4,8 @@
 // bridge). Then, from every node: a TCP connection to each (service VM management address, compute
 // port) reaches a listener in that VM's namespace, the Juju API at the router's management address
 // reaches the router, and GRE to the gateway's management address arrives in the gateway's
-// namespace (raw IP protocol 47: this kernel has no GRE devices, but netfilter tracks and NATs GRE).
+// namespace (raw IP protocol 47: this kernel has no GRE devices, but netfilter tracks and NATs GRE),
+// and GRE the gateway starts arrives at each node from the gateway's management address.
 // And the negatives: other ports from a node, and anything from a source that is not a node.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +138,17 @@ describe.skipIf(skipLabTests())('management paths: compute nodes reach the manag
     for (const node of lab.computeNodes) expect(await whoami(node, ROUTER_MANAGEMENT, JUJU_API_PORT), node.name).toBe('router');
   });
 
+  it('GRE the gateway starts arrives at every node from the gateway management address (the router masquerades it)', async () => {
+    // First on these flows: no GRE has passed between a node and the gateway yet.
+    const gateway = lab.host('quantum-gateway');
+    for (const node of lab.computeNodes) {
+      await receiveGre(node);
+      await sendGre(gateway, node.ip, `to-${node.name}`);
+      expect(await greArrived(node, GATEWAY, `to-${node.name}`), node.name).toContain(`to-${node.name}`);
+      expect(await greArrived(node, ROUTER_PUBLIC)).toEqual([]);
+    }
+  });
+
   it('from every node, GRE to the gateway management address arrives in the gateway, from the node', async () => {
     const gateway = lab.host('quantum-gateway');
     for (const node of lab.computeNodes) {
@@ -198,7 +210,7 @@ describe.skipIf(skipLabTests())('management paths: compute nodes reach the manag
     for (const cmd of execStart) await sh(node, cmd);
     // Twice, as a restarted unit would: still one jump.
     for (const cmd of execStart) await sh(node, cmd);
-    expect((await sh(node, 'iptables -t nat -S OUTPUT')).split('\n').filter((l) => l.includes('OPENCLOUD-NODE'))).toEqual(['-A OUTPUT -j OPENCLOUD-NODE']);
+    expect((await sh(node, 'iptables -t nat -S')).split('\n').filter((l) => /^-A (OUTPUT|INPUT) .*OPENCLOUD/.test(l))).toEqual(['-A INPUT -j OPENCLOUD-NODE-IN', '-A OUTPUT -j OPENCLOUD-NODE']);
     expect(await whoami(node, '192.168.100.40', 5000)).toBe('keystone');
     const third = await runSteps();
     expect(third.results.filter((r) => r.status !== 'ok'), lines.join('\n')).toEqual([]);

@@ -50,7 +50,7 @@ describe('node paths', () => {
     const checks = await nodePathChecks(nodeSession('*nat\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n', probe), cluster, 1000);
     const down = checks.filter((c) => c.state !== 'up');
     expect(brief(down)).toEqual([
-      'compute-1 | node chain (OPENCLOUD-NODE) | down | differs from what node-nat writes: nat chain OPENCLOUD-NODE missing; nat jump OUTPUT -> OPENCLOUD-NODE present 0 times (re-run bootstrap --only node-nat)',
+      'compute-1 | node chain (OPENCLOUD-NODE) | down | differs from what node-nat writes: nat chain OPENCLOUD-NODE missing; nat chain OPENCLOUD-NODE-IN missing; nat jump OUTPUT -> OPENCLOUD-NODE present 0 times; nat jump INPUT -> OPENCLOUD-NODE-IN present 0 times (re-run bootstrap --only node-nat)',
       'compute-1 | tcp 192.168.100.110:5672 | down | no answer within 3 s (filtered or host down) (rabbitmq-server)',
       'compute-1 | tcp 192.168.100.10:17070 | down | connection refused (router (Juju API))',
     ]);

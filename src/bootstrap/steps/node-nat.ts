@@ -10,7 +10,7 @@ import type { HostSession } from '../../remote/host.ts';
 import { isManaged } from '../../remote/router/controller-addresses.ts';
 import { desiredNodeRuleset } from '../../remote/router/desired-node-ruleset.ts';
 import { nodeBoot, type NodeBoot } from '../../remote/router/node-boot.ts';
-import { nodeRulesetScript } from '../../remote/router/node-ruleset.ts';
+import { destinationCount, nodeRulesetScript } from '../../remote/router/node-ruleset.ts';
 import { readSavedTables } from '../../remote/router/router-facts.ts';
 import { compareRuleset, restoreInput } from '../../remote/router/ruleset-sync.ts';
 import type { Ruleset } from '../../remote/router/ruleset.ts';
@@ -64,7 +64,7 @@ export const nodeNatStep: Step<NodeNatPlan> = {
       ...files.map((f) => `write ${f}`),
       ...links.map((l) => `link ${l}`),
     ];
-    const summary = `${ruleset.nat.rules.length} destinations via the router`;
+    const summary = `${destinationCount(ruleset)} destinations via the router`;
     if (todo.length === 0) return { needed: false, description: `chain up to date, restored at boot (${summary})` };
     return { needed: true, description: `${todo.join('; ')} (${summary})`, plan };
   },

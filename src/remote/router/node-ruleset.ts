@@ -6,13 +6,16 @@
 // translation as the client rule (client/dnat-rule.ts), narrowed to exactly what a node needs.
 //
 // The chain is jumped to once from nat OUTPUT (locally generated packets: the node's own TCP and
-// the GRE its Open vSwitch tunnels send). It is a Ruleset like the router's, so ruleset-sync.ts
+// the GRE its Open vSwitch tunnels send); a second chain in nat INPUT gives GRE the gateway starts
+// the gateway's address back (see buildNodeRuleset). It is a Ruleset like the router's, so ruleset-sync.ts
 // compares it with `iptables-save` as text and rebuilds it in one `iptables-restore --noflush`.
 import { isIPv4 } from 'node:net';
 import { containsCidr } from 'cidr-tools';
 import { CHAIN_PREFIX, RulesetError, jumpRule, type Ruleset } from './ruleset.ts';
 
 export const NODE_CHAIN = `${CHAIN_PREFIX}NODE`;
+/** nat INPUT: GRE the gateway starts reaches the node from the router's address (see below). */
+export const NODE_INPUT_CHAIN = `${CHAIN_PREFIX}NODE-IN`;
 
 /** One destination on the management network a node must reach. */
 export interface NodeDestination {
@@ -31,7 +34,14 @@ export interface NodeRulesetInput {
   readonly destinations: readonly NodeDestination[];
 }
 
-/** The node's ruleset: the nat chain only (the filter table is left alone). */
+/**
+ * The node's ruleset, nat only (the filter table is left alone). GRE has no ports, so the router
+ * can only masquerade GRE that the gateway sends first (its tunnel to the node) as its own public
+ * address; the node's tunnel endpoint expects the gateway's management address. The INPUT chain
+ * gives such packets that source back, so the tunnel matches whichever side speaks first (GRE the
+ * node started comes back un-NATed by conntrack already). One GRE destination at most: GRE from
+ * the router cannot be told apart by gateway.
+ */
 export function buildNodeRuleset(input: NodeRulesetInput): Ruleset {
   const router = ipv4(input.routerPublicIp, 'router public address');
   if (containsSafe(input.managementCidr, router)) {
@@ -49,11 +59,24 @@ export function buildNodeRuleset(input: NodeRulesetInput): Ruleset {
       }),
     ),
   ];
+  const gre = [...new Set(input.destinations.filter((d) => d.protocol === 'gre').map((d) => d.ip))];
+  if (gre.length > 1) throw new RulesetError(`GRE goes to one gateway only, not ${gre.join(' and ')}: GRE from the router cannot be told apart by gateway`);
+  const inputRules = gre.map((ip) => `-A ${NODE_INPUT_CHAIN} -s ${router}/32 -p gre -j SNAT --to-source ${ip}`);
   return {
-    nat: { chains: [NODE_CHAIN], rules, jumps: [{ from: 'OUTPUT', to: NODE_CHAIN }] },
+    nat: {
+      chains: [NODE_CHAIN, NODE_INPUT_CHAIN],
+      rules: [...rules, ...inputRules],
+      jumps: [
+        { from: 'OUTPUT', to: NODE_CHAIN },
+        { from: 'INPUT', to: NODE_INPUT_CHAIN },
+      ],
+    },
     filter: { chains: [], rules: [], jumps: [] },
   };
 }
+
+/** How many destinations the node sends to the router (rules of the OUTPUT chain). */
+export const destinationCount = (ruleset: Ruleset): number => ruleset.nat.rules.filter((r) => r.startsWith(`-A ${NODE_CHAIN} `)).length;
 
 /**
  * A shell script that puts the chain in place whatever the table holds: the chain rebuilt in one

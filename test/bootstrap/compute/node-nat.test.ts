@@ -76,11 +76,11 @@ describe('node-nat step', () => {
     expect(first.needed).toBe(true);
     if (!first.needed) return;
     expect(first.description).toBe(
-      `rebuild the node chain: nat chain OPENCLOUD-NODE missing; nat jump OUTPUT -> OPENCLOUD-NODE present 0 times; write ${NODE_SCRIPT_PATH}; write ${SYSTEMD_UNIT_PATH}; link ${SYSTEMD_ENABLE_LINK} (10 destinations via the router)`,
+      `rebuild the node chain: nat chain OPENCLOUD-NODE missing; nat chain OPENCLOUD-NODE-IN missing; nat jump OUTPUT -> OPENCLOUD-NODE present 0 times; nat jump INPUT -> OPENCLOUD-NODE-IN present 0 times; write ${NODE_SCRIPT_PATH}; write ${SYSTEMD_UNIT_PATH}; link ${SYSTEMD_ENABLE_LINK} (10 destinations via the router)`,
     );
     await nodeNatStep.apply(ctx, first.plan);
     expect(n.restores).toHaveLength(1);
-    expect(n.restores[0]).toContain('-I OUTPUT 1 -j OPENCLOUD-NODE\n');
+    expect(n.restores[0]).toContain('-I OUTPUT 1 -j OPENCLOUD-NODE\n-I INPUT 1 -j OPENCLOUD-NODE-IN\n');
     expect(n.files.get(NODE_SCRIPT_PATH)).toContain('-A OPENCLOUD-NODE -d 192.168.100.10/32 -p tcp -m tcp --dport 17070 -j DNAT --to-destination 198.51.100.2\n');
     expect(n.modes.get(NODE_SCRIPT_PATH)).toBe(0o755);
     expect(n.links.get(SYSTEMD_ENABLE_LINK)).toBe(SYSTEMD_UNIT_PATH);

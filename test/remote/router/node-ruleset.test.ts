@@ -12,8 +12,11 @@ import { iptablesSave, managedCluster } from '../../status/fixtures.ts';
 describe('node ruleset', () => {
   it('sends every compute port at its VM, GRE to the gateway and the Juju API to the router public address', () => {
     const r = desiredNodeRuleset(managedCluster());
-    expect(r.nat.chains).toEqual(['OPENCLOUD-NODE']);
-    expect(r.nat.jumps).toEqual([{ from: 'OUTPUT', to: 'OPENCLOUD-NODE' }]);
+    expect(r.nat.chains).toEqual(['OPENCLOUD-NODE', 'OPENCLOUD-NODE-IN']);
+    expect(r.nat.jumps).toEqual([
+      { from: 'OUTPUT', to: 'OPENCLOUD-NODE' },
+      { from: 'INPUT', to: 'OPENCLOUD-NODE-IN' },
+    ]);
     // The reference's compute ports (fixtures: keystone at .40 from the outputs, others at their
     // reference addresses), then the Juju API at the router's management address.
     expect(r.nat.rules).toEqual([
@@ -27,6 +30,8 @@ describe('node ruleset', () => {
       '-A OPENCLOUD-NODE -d 192.168.100.90/32 -p tcp -m tcp --dport 8775 -j DNAT --to-destination 198.51.100.2',
       '-A OPENCLOUD-NODE -d 192.168.100.90/32 -p tcp -m tcp --dport 9696 -j DNAT --to-destination 198.51.100.2',
       '-A OPENCLOUD-NODE -d 192.168.100.10/32 -p tcp -m tcp --dport 17070 -j DNAT --to-destination 198.51.100.2',
+      // GRE the gateway starts arrives masqueraded as the router: from the gateway again.
+      '-A OPENCLOUD-NODE-IN -s 198.51.100.2/32 -p gre -j SNAT --to-source 192.168.100.70',
     ]);
     expect(r.filter).toEqual({ chains: [], rules: [], jumps: [] });
     expect(nodeDestinations(managedCluster()).at(-1)).toEqual({ protocol: 'tcp', ip: '192.168.100.10', port: 17070 });
@@ -40,6 +45,9 @@ describe('node ruleset', () => {
     expect(() => buildNodeRuleset({ ...base, destinations: [{ protocol: 'gre', ip: '192.168.100.5; reboot' }] })).toThrow('is not an IPv4 address');
     expect(() => buildNodeRuleset({ ...base, routerPublicIp: '192.168.100.10', destinations: [] })).toThrow(/lies inside the management network/);
     expect(() => buildNodeRuleset({ ...base, routerPublicIp: '198.51.100.2 -j ACCEPT', destinations: [] })).toThrow(RulesetError);
+    expect(() => buildNodeRuleset({ ...base, destinations: [{ protocol: 'gre', ip: '192.168.100.70' }, { protocol: 'gre', ip: '192.168.100.80' }] })).toThrow(
+      'GRE goes to one gateway only, not 192.168.100.70 and 192.168.100.80',
+    );
   });
 
   it('is compared as text and rebuilt with one restore, jumped to once from OUTPUT', () => {
@@ -48,9 +56,23 @@ describe('node ruleset', () => {
     const saved = { filter: parseSaved(save, 'filter'), nat: parseSaved(save, 'nat') };
     expect(compareRuleset(r, saved)).toEqual([]);
     const empty = { filter: parseSaved('', 'filter'), nat: parseSaved('', 'nat') };
-    expect(compareRuleset(r, empty)).toEqual(['nat chain OPENCLOUD-NODE missing', 'nat jump OUTPUT -> OPENCLOUD-NODE present 0 times']);
+    expect(compareRuleset(r, empty)).toEqual([
+      'nat chain OPENCLOUD-NODE missing',
+      'nat chain OPENCLOUD-NODE-IN missing',
+      'nat jump OUTPUT -> OPENCLOUD-NODE present 0 times',
+      'nat jump INPUT -> OPENCLOUD-NODE-IN present 0 times',
+    ]);
     const input = restoreInput(r, empty).split('\n');
-    expect(input.slice(input.indexOf('*nat'))).toEqual(['*nat', ':OPENCLOUD-NODE - [0:0]', ...r.nat.rules, '-I OUTPUT 1 -j OPENCLOUD-NODE', 'COMMIT', '']);
+    expect(input.slice(input.indexOf('*nat'))).toEqual([
+      '*nat',
+      ':OPENCLOUD-NODE - [0:0]',
+      ':OPENCLOUD-NODE-IN - [0:0]',
+      ...r.nat.rules,
+      '-I OUTPUT 1 -j OPENCLOUD-NODE',
+      '-I INPUT 1 -j OPENCLOUD-NODE-IN',
+      'COMMIT',
+      '',
+    ]);
   });
 
   it('writes a boot script that restores the chain and adds the jump only when missing', () => {
@@ -64,10 +86,13 @@ describe('node ruleset', () => {
       "iptables-restore --noflush <<'EOF'",
       '*nat',
       ':OPENCLOUD-NODE - [0:0]',
+      ':OPENCLOUD-NODE-IN - [0:0]',
       '-A OPENCLOUD-NODE -d 192.168.100.70/32 -p gre -j DNAT --to-destination 198.51.100.2',
+      '-A OPENCLOUD-NODE-IN -s 198.51.100.2/32 -p gre -j SNAT --to-source 192.168.100.70',
       'COMMIT',
       'EOF',
       'iptables -t nat -C OUTPUT -j OPENCLOUD-NODE 2>/dev/null || iptables -t nat -I OUTPUT 1 -j OPENCLOUD-NODE',
+      'iptables -t nat -C INPUT -j OPENCLOUD-NODE-IN 2>/dev/null || iptables -t nat -I INPUT 1 -j OPENCLOUD-NODE-IN',
       '',
     ]);
     // It is valid sh.
