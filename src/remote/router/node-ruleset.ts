@@ -11,7 +11,7 @@
 // compares it with `iptables-save` as text and rebuilds it in one `iptables-restore --noflush`.
 import { isIPv4 } from 'node:net';
 import { containsCidr } from 'cidr-tools';
-import { CHAIN_PREFIX, RulesetError, jumpRule, type Ruleset } from './ruleset.ts';
+import { CHAIN_PREFIX, RulesetError, type Ruleset } from './ruleset.ts';
 
 export const NODE_CHAIN = `${CHAIN_PREFIX}NODE`;
 /** nat INPUT: GRE the gateway starts reaches the node from the router's address (see below). */
@@ -53,8 +53,8 @@ export function buildNodeRuleset(input: NodeRulesetInput): Ruleset {
         const ip = ipv4(d.ip, 'management address');
         if (!containsSafe(input.managementCidr, ip)) throw new RulesetError(`${ip} is not in the management network ${input.managementCidr}`);
         if (d.protocol === 'gre') return `-A ${NODE_CHAIN} -d ${ip}/32 -p gre -j DNAT --to-destination ${router}`;
-        const port = d.port;
-        if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new RulesetError(`${port} is not a port number (to ${ip})`);
+        const port = d.port ?? NaN;
+        if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RulesetError(`${d.port} is not a port number (to ${ip})`);
         return `-A ${NODE_CHAIN} -d ${ip}/32 -p tcp -m tcp --dport ${port} -j DNAT --to-destination ${router}`;
       }),
     ),
@@ -85,10 +85,7 @@ export const destinationCount = (ruleset: Ruleset): number => ruleset.nat.rules.
  */
 export function nodeRulesetScript(ruleset: Ruleset, header: string): string {
   const nat = ruleset.nat;
-  const jumps = nat.jumps.map((j) => {
-    const spec = jumpRule(j).replace(/^-A /, '');
-    return `iptables -t nat -C ${spec} 2>/dev/null || iptables -t nat -I ${j.from} 1 -j ${j.to}`;
-  });
+  const jumps = nat.jumps.map((j) => `iptables -t nat -C ${j.from} -j ${j.to} 2>/dev/null || iptables -t nat -I ${j.from} 1 -j ${j.to}`);
   return [
     '#!/bin/sh',
     ...header.split('\n').map((l) => `# ${l}`),

@@ -40,11 +40,14 @@ describe('node ruleset', () => {
   it('refuses destinations outside the management network, bad ports and a router inside it', () => {
     const base = { routerPublicIp: '198.51.100.2', managementCidr: '192.168.100.0/24' };
     expect(() => buildNodeRuleset({ ...base, destinations: [{ protocol: 'tcp', ip: '10.0.0.5', port: 22 }] })).toThrow('10.0.0.5 is not in the management network 192.168.100.0/24');
-    expect(() => buildNodeRuleset({ ...base, destinations: [{ protocol: 'tcp', ip: '192.168.100.5' }] })).toThrow(RulesetError);
-    expect(() => buildNodeRuleset({ ...base, destinations: [{ protocol: 'tcp', ip: '192.168.100.5', port: 70000 }] })).toThrow('70000 is not a port number');
-    expect(() => buildNodeRuleset({ ...base, destinations: [{ protocol: 'gre', ip: '192.168.100.5; reboot' }] })).toThrow('is not an IPv4 address');
+    const tcp = (port?: number) => () => buildNodeRuleset({ ...base, destinations: [{ protocol: 'tcp', ip: '192.168.100.5', ...(port === undefined ? {} : { port }) }] });
+    expect(tcp()).toThrow('undefined is not a port number (to 192.168.100.5)');
+    for (const bad of [0, -1, 65536, 70000, 1.5]) expect(tcp(bad)).toThrow(`${bad} is not a port number (to 192.168.100.5)`);
+    for (const good of [1, 65535]) expect(tcp(good)).not.toThrow();
+    expect(() => buildNodeRuleset({ ...base, destinations: [{ protocol: 'gre', ip: '192.168.100.5; reboot' }] })).toThrow('management address "192.168.100.5; reboot" is not an IPv4 address');
     expect(() => buildNodeRuleset({ ...base, routerPublicIp: '192.168.100.10', destinations: [] })).toThrow(/lies inside the management network/);
-    expect(() => buildNodeRuleset({ ...base, routerPublicIp: '198.51.100.2 -j ACCEPT', destinations: [] })).toThrow(RulesetError);
+    expect(() => buildNodeRuleset({ ...base, routerPublicIp: '198.51.100.2 -j ACCEPT', destinations: [] })).toThrow('router public address "198.51.100.2 -j ACCEPT" is not an IPv4 address');
+    expect(() => buildNodeRuleset({ ...base, managementCidr: 'nonsense', destinations: [] })).toThrow('"nonsense" is not an IPv4 network');
     expect(() => buildNodeRuleset({ ...base, destinations: [{ protocol: 'gre', ip: '192.168.100.70' }, { protocol: 'gre', ip: '192.168.100.80' }] })).toThrow(
       'GRE goes to one gateway only, not 192.168.100.70 and 192.168.100.80',
     );
