@@ -16,6 +16,7 @@ export default {
     'src/inventory/rules.ts',
     'src/inventory/schema.ts',
     'src/remote/router/ruleset.ts',
+    'src/remote/router/node-ruleset.ts',
     // The hosts block's pure transform (renderHostsBlock, replaceHostsBlock); the step's check and
     // apply, which run against real hosts in the lab, are excluded by a `Stryker disable` comment.
     'src/bootstrap/steps/hosts.ts',

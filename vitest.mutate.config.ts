@@ -14,6 +14,7 @@ export default defineConfig({
       'test/inventory/examples.test.ts',
       'test/injection/schema-refusal.test.ts',
       'test/remote/router/ruleset.test.ts',
+      'test/remote/router/node-ruleset.test.ts',
       'test/remote/remote.test.ts',
       'test/review/stack-diff.test.ts',
       'test/terraform/security-rules.test.ts',

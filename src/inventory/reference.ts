@@ -128,6 +128,12 @@ export const COMPUTE_NODE_PORTS: readonly ComputePort[] = [
   { protocol: 'tcp', port: 9696, vm: 'nova-cloud-controller', description: 'neutron API' },
 ];
 
+/**
+ * The Juju API of the state server (Juju 1.25's default `api-port`), which every machine agent
+ * dials, compute nodes included. On a managed controller it runs on the Juju/router VM itself.
+ */
+export const JUJU_API_PORT = 17070;
+
 /** IP protocol number of GRE. */
 export const GRE_PROTOCOL = 47;
 /** Keystone's admin port, opened to compute nodes on an existing controller. */

@@ -3,13 +3,14 @@
 export type CheckState = 'up' | 'down' | 'unreachable';
 
 /** The sections of the report, in the order they print. */
-export type SectionName = 'hosts' | 'juju' | 'forwards' | 'ports';
+export type SectionName = 'hosts' | 'juju' | 'forwards' | 'ports' | 'paths';
 
 export const SECTION_TITLES: Readonly<Record<SectionName, string>> = {
   hosts: 'Hosts (SSH)',
   juju: 'Juju services and units',
   forwards: 'Router port forwards (iptables)',
   ports: 'Client ports (TCP connect from the router)',
+  paths: 'Compute node paths to the management network (TCP connect from each node)',
 };
 
 export interface StatusCheck {

@@ -1,6 +1,7 @@
 // A status run: reach every host, then read Juju on the Juju host and, for a managed controller,
-// the router's forwards and the client ports from the router, all at once. Every failure becomes
-// a check that is not up; nothing here throws for a host that is down.
+// the router's forwards, the client ports from the router and the paths from each compute node to
+// the management network, all at once. Every failure becomes a check that is not up; nothing
+// here throws for a host that is down.
 import { ROUTER_HOST } from '../remote/cluster-hosts.ts';
 import { jujuHost } from '../remote/juju/juju-host.ts';
 import type { StackOutputs } from '../inventory/stack-outputs.ts';
@@ -11,6 +12,7 @@ import { portCheckName, probeForward } from './client-ports.ts';
 import { hostCheck, reachHosts, type Reach } from './host-reachability.ts';
 import { jujuChecks, jujuFailedCheck, readJujuStatus } from './juju-units.ts';
 import { forwardChecks, readRouterFacts } from './router-forwards.ts';
+import { NODE_CHAIN_CHECK, nodePathChecks } from './node-paths.ts';
 import { openStatusSessions } from './status-sessions.ts';
 
 export interface StatusReport {
@@ -53,6 +55,7 @@ export async function collectStatus(opts: StatusOptions): Promise<StatusReport> 
       cluster.hosts.map((h) => hostCheck(h, reach.get(h.name)!)),
       jujuSection(cluster, reach, commandTimeoutMs),
       cluster.model.controller.kind === 'managed' ? routerSections(cluster, reach, commandTimeoutMs) : [],
+      cluster.model.controller.kind === 'managed' ? pathSections(cluster, reach, commandTimeoutMs) : [],
     ]);
     checks = sections.flat();
   } finally {
@@ -95,6 +98,18 @@ async function routerSections(cluster: ResolvedCluster, reach: ReadonlyMap<strin
     Promise.all(forwards.map((f) => probeForward(r.session, cluster, f))),
   ]);
   return [...forwardSection, ...ports];
+}
+
+/** From each compute node: its chain and a TCP connect to each management destination. */
+async function pathSections(cluster: ResolvedCluster, reach: ReadonlyMap<string, Reach>, timeoutMs: number): Promise<StatusCheck[]> {
+  const nodes = cluster.hosts.filter((h) => h.roles.includes('compute'));
+  const perNode = await Promise.all(
+    nodes.map((h) => {
+      const r = reach.get(h.name)!;
+      return r.ok ? nodePathChecks(r.session, cluster, timeoutMs) : [unreachable('paths', h.name, NODE_CHAIN_CHECK, h.name)];
+    }),
+  );
+  return perNode.flat();
 }
 
 function unreachable(section: SectionName, host: string, check: string, via: string): StatusCheck {

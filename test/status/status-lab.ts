@@ -1,7 +1,7 @@
 // A managed controller on the lab, made just enough for `opencloud status`: the Juju stand-in
-// bootstrapped on the router with a few services on its machine 0, the router's forwards written
-// by the router step itself (a bootstrap run with only that step), and a listener behind each
-// forwarded port. Nothing of the cluster is faked inside the status code's reach.
+// bootstrapped on the router with a few services on its machine 0, the router's forwards and the
+// compute nodes' chains written by the router and node-nat steps themselves (a bootstrap run with
+// only those steps), and a listener behind each forwarded port, each compute port and the Juju API. Nothing of the cluster is faked inside the status code's reach.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { bootstrap } from '../../src/bootstrap/bootstrap.ts';
 import { STEPS } from '../../src/bootstrap/steps/index.ts';
 import { loadModel } from '../../src/inventory/load.ts';
+import { COMPUTE_NODE_PORTS, JUJU_API_PORT } from '../../src/inventory/reference.ts';
 import type { Lab } from '../../lab/lab.ts';
 import { listen, must } from '../../lab/host-commands.ts';
 import { bootstrapJujuOn } from '../../lab/juju-host.ts';
@@ -42,14 +43,22 @@ export async function prepareStatusLab(lab: Lab): Promise<StatusLab> {
     model: loadModel(inventory),
     outputs: stackOutputs,
     steps: STEPS,
-    only: ['router'],
+    only: ['router', 'node-nat'],
     live: false,
     logDir: join(dir, 'runs'),
     out: (l) => lines.push(l),
   });
-  if (run.failed) throw new Error(`bootstrap --only router failed:\n${lines.join('\n')}`);
+  if (run.failed) throw new Error(`bootstrap --only router,node-nat failed:\n${lines.join('\n')}`);
 
   for (const f of FORWARDS) await listen(lab.host(f.vm), f.vmPort);
+  // What the compute nodes reach (keystone's 5000 is a forward too); the Juju API on the router.
+  for (const p of COMPUTE_NODE_PORTS) {
+    if (p.protocol === 'tcp' && !FORWARDS.some((f) => f.vm === p.vm && f.vmPort === p.port)) await listen(lab.host(p.vm), p.port!);
+  }
+  await listen(router, JUJU_API_PORT);
+  // A real node has a default route (the node's chain acts after routing); nothing out there
+  // knows the management network.
+  for (const node of lab.computeNodes) await must(node, 'ip route replace default via 198.51.100.254 dev eth0 onlink');
 
   // The stand-in reports a new unit `pending` for a few seconds: wait until every one is started.
   for (let i = 0; ; i++) {

@@ -1,12 +1,14 @@
 // `opencloud status` on a managed controller of the lab: everything up exits 0; a unit in error,
-// a missing forward, a closed port and a compute node whose sshd stopped each show as down (exit 1),
-// the last within seconds. The checks run in the order that breaks the least first.
+// a missing forward, a closed port, a node path cut by a lost rule of the node's chain and a
+// compute node whose sshd stopped each show as down (exit 1), the last within seconds. The checks run in the order that breaks the least first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../../src/status/format-json.ts';
 import { startLab, skipLabTests, type Lab } from '../../lab/lab.ts';
 import { FORWARDS, prepareStatusLab, SERVICES, type StatusLab } from './status-lab.ts';
 import { must as sh } from '../../lab/host-commands.ts';
 import { jujuWithEnv, jujuWithoutEnv } from '../../lab/juju-host.ts';
+import { COMPUTE_NODE_PORTS, SERVICE_VMS as REFERENCE_VMS } from '../../src/inventory/reference.ts';
+import { NODE_SCRIPT_PATH } from '../../src/remote/router/node-boot.ts';
 
 type Line = { section: string; host: string; check: string; state: string; detail: string };
 const linesOf = (json: StatusJson): Line[] => json.sections.flatMap((s) => s.checks.map((c) => ({ section: s.name, ...c })));
@@ -45,6 +47,16 @@ describe.skipIf(skipLabTests())('opencloud status on the lab', () => {
       'keystone tcp 192.168.100.40:5000 open (router :5000)',
       'openstack-dashboard tcp 192.168.100.100:80 open (router :8080)',
     ]);
+    // From each node: its chain, then every compute port and the Juju API, through the router.
+    for (const node of lab.computeNodes) {
+      const paths = lines.filter((l) => l.section === 'paths' && l.host === node.name);
+      expect(paths.map((l) => l.check)).toEqual([
+        'node chain (OPENCLOUD-NODE)',
+        ...COMPUTE_NODE_PORTS.filter((p) => p.protocol === 'tcp').map((p) => `tcp 192.168.100.${REFERENCE_VMS[p.vm].hostOffset}:${p.port}`),
+        'tcp 192.168.100.10:17070',
+      ]);
+      expect(paths.at(-1)!.detail).toBe('open (router (Juju API))');
+    }
   });
 
   it('prints a table per section and "everything up"', async () => {
@@ -54,7 +66,8 @@ describe.skipIf(skipLabTests())('opencloud status on the lab', () => {
     for (const title of ['Hosts (SSH)', 'Juju services and units', 'Router port forwards (iptables)', 'Client ports (TCP connect from the router)']) {
       expect(out).toContain(title);
     }
-    expect(out.filter((l) => l.startsWith('HOST '))).toHaveLength(4);
+    expect(out).toContain('Compute node paths to the management network (TCP connect from each node)');
+    expect(out.filter((l) => l.startsWith('HOST '))).toHaveLength(5);
     expect(r.stdout).toMatch(/statuslab: everything up \(\d+ checks, \d+\.\d s\)/);
   });
 
@@ -106,6 +119,21 @@ describe.skipIf(skipLabTests())('opencloud status on the lab', () => {
     const lines = linesOf(json);
     expect(lines.find((l) => l.check.startsWith('forward :8080'))!.detail).toBe('missing: DNAT rule');
     expect(lines.find((l) => l.check === 'tcp 192.168.100.100:80')!.detail).toBe('connection refused (router :8080)');
+  });
+
+  it('shows a node whose chain lost a rule as down, with the path it cuts, and up again once the boot script ran', async () => {
+    const node = lab.host('compute-1');
+    await sh(node, 'iptables -t nat -D OPENCLOUD-NODE -d 192.168.100.110/32 -p tcp -m tcp --dport 5672 -j DNAT --to-destination 198.51.100.2');
+    const pathsDown = async () => {
+      const r = await cluster.status('--json');
+      return linesOf(JSON.parse(r.stdout) as StatusJson).filter((l) => l.section === 'paths' && l.state !== 'up');
+    };
+    const down = await pathsDown();
+    expect(down.map((l) => `${l.host} ${l.check}`)).toEqual(['compute-1 node chain (OPENCLOUD-NODE)', 'compute-1 tcp 192.168.100.110:5672']);
+    expect(down[0]!.detail).toBe('differs from what node-nat writes: nat chain OPENCLOUD-NODE: 1 rule(s) missing, 0 unexpected (re-run bootstrap --only node-nat)');
+    expect(down[1]!.detail).toMatch(/\(rabbitmq-server\)$/);
+    await sh(node, NODE_SCRIPT_PATH);
+    expect(await pathsDown()).toEqual([]);
   });
 
   it('reports compute-2 unreachable once its sshd is stopped, and exits 1', async () => {

@@ -9,6 +9,7 @@ import { novaComputeStep } from './nova-compute.ts';
 import { computeConfigStep } from './compute-config.ts';
 import { jujuPreinstallStep } from './juju-preinstall.ts';
 import { routerStep } from './router.ts';
+import { nodeNatStep } from './node-nat.ts';
 import { controllerServicesStep } from './controller-services.ts';
 
 /**
@@ -25,11 +26,14 @@ export const STEPS: readonly AnyStep[] = [
   preflightStep,
   // A node that preflight refuses is not touched at all, not even its /etc/hosts.
   after(hostsStep, 'preflight'),
+  // Managed controller: the node reaches the management addresses through the router (issue 14),
+  // before add-machine, whose agent dials the Juju API at once.
+  after(nodeNatStep, 'preflight'),
   // Joining a compute node (issue 5): key before add-machine, as the guide says. On a managed
   // controller Juju's key exists only after juju-preinstall, and nova-compute relates to the
   // controller's services, which controller-services deploys.
   after(jujuKeyStep, 'juju-preinstall'),
-  jujuMachineStep,
+  after(jujuMachineStep, 'node-nat'),
   after(novaComputeStep, 'controller-services'),
   computeConfigStep,
 ];

@@ -1,7 +1,8 @@
 // `router`: the Juju/router VM forwards between the public side and the management network. IP
 // forwarding on (persisted in /etc/sysctl.d and applied), and the ruleset of router/ruleset.ts:
 // the port forwards for the client networks, the compute ports and GRE for each compute node's
-// /32, masquerading of the management network's outbound traffic. Our chains are rebuilt in one
+// /32, the Juju API on the router itself for the nodes only (anything else from a node to the
+// router dropped), masquerading of the management network's outbound traffic. Our chains are rebuilt in one
 // `iptables-restore --noflush` transaction whenever `iptables-save` shows them differing.
 //
 // Not persisted across a reboot of the router: a bootstrap run restores the ruleset (check finds

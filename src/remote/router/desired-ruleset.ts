@@ -1,5 +1,6 @@
 // The ruleset a cluster's router must have: router/ruleset.ts built from the inventory and the
 // addresses the stack gave the service VMs. The router step applies it; status compares with it.
+import { JUJU_API_PORT } from '../../inventory/reference.ts';
 import type { ResolvedCluster } from '../host.ts';
 import { managedController, serviceVmAddress } from './controller-addresses.ts';
 import type { RouterInterfaces } from './interfaces.ts';
@@ -15,6 +16,7 @@ export function desiredRuleset(cluster: ResolvedCluster, interfaces: RouterInter
     forwards: c.forwards.map((f) => ({ port: f.port, vmIp: serviceVmAddress(cluster, f.vm), vmPort: f.vmPort })),
     computePorts: c.computePorts.map((p) => ({ protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}), vmIp: serviceVmAddress(cluster, p.vm) })),
     computeNodeIps: cluster.model.computeNodes.map((n) => n.publicIp),
+    computeRouterPorts: [JUJU_API_PORT],
     clientCidrs: c.clientCidrs,
     allowAnyClient: c.allowAnyClient,
   });

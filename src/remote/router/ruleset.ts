@@ -18,13 +18,15 @@ export const CHAINS = {
   forward: 'OPENCLOUD-FORWARD',
   forwardCompute: 'OPENCLOUD-FWD-COMPUTE',
   forwardClient: 'OPENCLOUD-FWD-CLIENT',
+  input: 'OPENCLOUD-INPUT',
+  inputCompute: 'OPENCLOUD-IN-COMPUTE',
 } as const;
 
 /** Every chain whose name starts with this is ours (stale ones are removed). */
 export const CHAIN_PREFIX = 'OPENCLOUD-';
 
 export interface Jump {
-  readonly from: 'PREROUTING' | 'POSTROUTING' | 'FORWARD';
+  readonly from: 'PREROUTING' | 'POSTROUTING' | 'FORWARD' | 'INPUT' | 'OUTPUT';
   readonly to: string;
 }
 
@@ -62,6 +64,12 @@ export interface RulesetInput {
   readonly computePorts: readonly RouterComputePort[];
   /** The compute nodes' public addresses: each gets the compute ports, from its /32 only. */
   readonly computeNodeIps: readonly string[];
+  /**
+   * TCP ports of the router itself the compute nodes may reach (the Juju API: the Juju VM is the
+   * router). Everything else a node sends to the router is dropped, and these ports are dropped
+   * from any other source on the public side. Default: none.
+   */
+  readonly computeRouterPorts?: readonly number[];
   readonly clientCidrs: readonly string[];
   /** Lets a /0 client network through; otherwise it is refused here too, not only by the schema. */
   readonly allowAnyClient: boolean;
@@ -70,6 +78,8 @@ export interface RulesetInput {
 export class RulesetError extends Error {
   override name = 'RulesetError';
 }
+
+const SSH_PORT = 22;
 
 const INTERFACE = /^[A-Za-z0-9_.:@-]{1,15}$/;
 
@@ -137,6 +147,21 @@ export function buildRuleset(input: RulesetInput): Ruleset {
   );
   const forwardClient = unique(input.forwards.map((f) => `-A ${C.forwardClient} -d ${address(f.vmIp)}/32 ${tcp(f.vmPort)} -j ACCEPT`));
 
+  const routerPorts = unique(input.computeRouterPorts ?? []);
+  // The router itself: a compute node may reach only its router ports (the Juju API); the security
+  // group lets all of a node's traffic in, so this is where that is narrowed. Replies to what the
+  // router opened (Juju's SSH to a node) pass; SSH from a client network passes before the nodes'
+  // drop, so a node address inside a client network never locks that network out. The management
+  // interface is never matched.
+  const inputRules = [
+    `-A ${C.input} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    ...clients.map((c) => `-A ${C.input} ${from(c)}-i ${pub} ${tcp(SSH_PORT)} -j ACCEPT`),
+    ...nodes.map((n) => `-A ${C.input} ${from(n)}-i ${pub} -j ${C.inputCompute}`),
+    // The router ports are the nodes' only: nobody else on the public side reaches them.
+    ...routerPorts.map((p) => `-A ${C.input} -i ${pub} ${tcp(p)} -j DROP`),
+  ];
+  const inputCompute = [...routerPorts.map((p) => `-A ${C.inputCompute} ${tcp(p)} -j ACCEPT`), `-A ${C.inputCompute} -j DROP`];
+
   return {
     nat: {
       chains: [C.dnat, C.dnatCompute, C.dnatClient, C.snat],
@@ -147,9 +172,12 @@ export function buildRuleset(input: RulesetInput): Ruleset {
       ],
     },
     filter: {
-      chains: [C.forward, C.forwardCompute, C.forwardClient],
-      rules: [...forward, ...forwardCompute, ...forwardClient],
-      jumps: [{ from: 'FORWARD', to: C.forward }],
+      chains: [C.forward, C.forwardCompute, C.forwardClient, C.input, C.inputCompute],
+      rules: [...forward, ...forwardCompute, ...forwardClient, ...inputRules, ...inputCompute],
+      jumps: [
+        { from: 'FORWARD', to: C.forward },
+        { from: 'INPUT', to: C.input },
+      ],
     },
   };
 }

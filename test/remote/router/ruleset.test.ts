@@ -15,6 +15,7 @@ const input: RulesetInput = {
     { protocol: 'tcp', port: 5672, vmIp: '192.168.100.110' },
   ],
   computeNodeIps: ['198.51.100.11', '198.51.100.12'],
+  computeRouterPorts: [17070],
   clientCidrs: ['198.51.100.64/27'],
   allowAnyClient: false,
 };
@@ -37,7 +38,7 @@ describe('buildRuleset', () => {
       { from: 'PREROUTING', to: 'OPENCLOUD-DNAT' },
       { from: 'POSTROUTING', to: 'OPENCLOUD-SNAT' },
     ]);
-    expect(r.filter.chains).toEqual(['OPENCLOUD-FORWARD', 'OPENCLOUD-FWD-COMPUTE', 'OPENCLOUD-FWD-CLIENT']);
+    expect(r.filter.chains).toEqual(['OPENCLOUD-FORWARD', 'OPENCLOUD-FWD-COMPUTE', 'OPENCLOUD-FWD-CLIENT', 'OPENCLOUD-INPUT', 'OPENCLOUD-IN-COMPUTE']);
     expect(r.filter.rules).toEqual([
       '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED --ctorigsrc 192.168.100.0/24 -j ACCEPT',
       '-A OPENCLOUD-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED --ctorigsrc 198.51.100.11 -j ACCEPT',
@@ -53,8 +54,18 @@ describe('buildRuleset', () => {
       '-A OPENCLOUD-FWD-COMPUTE -d 192.168.100.110/32 -p tcp -m tcp --dport 5672 -j ACCEPT',
       '-A OPENCLOUD-FWD-CLIENT -d 192.168.100.40/32 -p tcp -m tcp --dport 5000 -j ACCEPT',
       '-A OPENCLOUD-FWD-CLIENT -d 192.168.100.100/32 -p tcp -m tcp --dport 80 -j ACCEPT',
+      '-A OPENCLOUD-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A OPENCLOUD-INPUT -s 198.51.100.64/27 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT',
+      '-A OPENCLOUD-INPUT -s 198.51.100.11/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
+      '-A OPENCLOUD-INPUT -s 198.51.100.12/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
+      '-A OPENCLOUD-INPUT -i eth0 -p tcp -m tcp --dport 17070 -j DROP',
+      '-A OPENCLOUD-IN-COMPUTE -p tcp -m tcp --dport 17070 -j ACCEPT',
+      '-A OPENCLOUD-IN-COMPUTE -j DROP',
     ]);
-    expect(r.filter.jumps).toEqual([{ from: 'FORWARD', to: 'OPENCLOUD-FORWARD' }]);
+    expect(r.filter.jumps).toEqual([
+      { from: 'FORWARD', to: 'OPENCLOUD-FORWARD' },
+      { from: 'INPUT', to: 'OPENCLOUD-INPUT' },
+    ]);
   });
 
   it('passes established flows only of sources still allowed, so removing a node or client network cuts its flows', () => {
@@ -114,7 +125,8 @@ describe('buildRuleset', () => {
     const r = buildRuleset({ ...input, clientCidrs: [], computeNodeIps: [] });
     expect(r.nat.rules.filter((l) => l.startsWith('-A OPENCLOUD-DNAT '))).toEqual([]);
     expect(r.filter.rules.filter((l) => / -j OPENCLOUD-FWD-/.test(l))).toEqual([]);
-    expect(r.filter.chains).toHaveLength(3);
+    expect(r.filter.chains).toHaveLength(5);
+    expect(r.filter.rules.filter((l) => / -j OPENCLOUD-IN-COMPUTE$/.test(l))).toEqual([]);
     expect(r.nat.chains).toHaveLength(4);
   });
 
@@ -124,6 +136,25 @@ describe('buildRuleset', () => {
       '-A OPENCLOUD-DNAT -s 198.51.100.64/27 -i eth0 -m addrtype --dst-type LOCAL -j OPENCLOUD-DNAT-CLIENT',
     ]);
     expect(r.nat.rules.filter((l) => l.includes('-j OPENCLOUD-DNAT-COMPUTE'))).toHaveLength(1);
+  });
+
+  it('lets a compute node reach only its router ports on the router, nobody else those ports, and never locks out SSH from a client network', () => {
+    // A node inside a client network: its SSH still passes, before the node's drop.
+    const r = buildRuleset({ ...input, computeNodeIps: ['198.51.100.70'], computeRouterPorts: [17070, 17070] });
+    const inputRules = r.filter.rules.filter((l) => l.startsWith('-A OPENCLOUD-IN'));
+    expect(inputRules).toEqual([
+      '-A OPENCLOUD-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A OPENCLOUD-INPUT -s 198.51.100.64/27 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT',
+      '-A OPENCLOUD-INPUT -s 198.51.100.70/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
+      '-A OPENCLOUD-INPUT -i eth0 -p tcp -m tcp --dport 17070 -j DROP',
+      '-A OPENCLOUD-IN-COMPUTE -p tcp -m tcp --dport 17070 -j ACCEPT',
+      '-A OPENCLOUD-IN-COMPUTE -j DROP',
+    ]);
+    // Nothing of ours ever matches the management interface on INPUT.
+    expect(inputRules.some((l) => / -i eth1 /.test(l))).toBe(false);
+    // Without router ports a node gets nothing on the router; a bad port is refused.
+    expect(buildRuleset({ ...input, computeRouterPorts: [] }).filter.rules.filter((l) => l.startsWith('-A OPENCLOUD-IN-COMPUTE'))).toEqual(['-A OPENCLOUD-IN-COMPUTE -j DROP']);
+    expect(() => buildRuleset({ ...input, computeRouterPorts: [0] })).toThrow('0 is not a port number');
   });
 
   it('refuses values that are not addresses, ports or interface names', () => {
@@ -163,6 +194,7 @@ function saveOutput(rules = buildRuleset(input), extra: { filter?: string[]; nat
     ':FORWARD ACCEPT [0:0]',
     ':OUTPUT ACCEPT [0:0]',
     ...rules.filter.chains.map((c) => `:${c} - [0:0]`),
+    '-A INPUT -j OPENCLOUD-INPUT',
     '-A FORWARD -j OPENCLOUD-FORWARD',
     '-A FORWARD -i docker0 -j ACCEPT',
     ...(extra.filter ?? []),
@@ -197,8 +229,11 @@ describe('ruleset sync', () => {
       ':OPENCLOUD-FORWARD - [0:0]',
       ':OPENCLOUD-FWD-COMPUTE - [0:0]',
       ':OPENCLOUD-FWD-CLIENT - [0:0]',
+      ':OPENCLOUD-INPUT - [0:0]',
+      ':OPENCLOUD-IN-COMPUTE - [0:0]',
       ...r.filter.rules,
       '-I FORWARD 1 -j OPENCLOUD-FORWARD',
+      '-I INPUT 1 -j OPENCLOUD-INPUT',
       'COMMIT',
       '*nat',
       ':OPENCLOUD-DNAT - [0:0]',
@@ -221,6 +256,7 @@ describe('ruleset sync', () => {
     const diffs = compareRuleset(r, state);
     expect(diffs).toEqual([
       'filter chain OPENCLOUD-FORWARD: 2 rule(s) missing, 2 unexpected', // the client network's jump and its flows
+      'filter chain OPENCLOUD-INPUT: 1 rule(s) missing, 1 unexpected',
       'filter chain OPENCLOUD-OLD is stale',
       'filter jump FORWARD -> OPENCLOUD-FORWARD present 2 times',
       'filter stale jump "-A FORWARD -j OPENCLOUD-OLD" (1x)',
@@ -239,7 +275,7 @@ describe('ruleset sync', () => {
   it('sees rules in the wrong order as a difference', () => {
     const r = buildRuleset(input);
     const swapped = { ...r, filter: { ...r.filter, rules: [...r.filter.rules].reverse() } };
-    expect(compareRuleset(r, saved(saveOutput(swapped)))).toEqual(['filter chain OPENCLOUD-FORWARD: 0 rule(s) missing, 0 unexpected, order or duplicates differ', 'filter chain OPENCLOUD-FWD-COMPUTE: 0 rule(s) missing, 0 unexpected, order or duplicates differ', 'filter chain OPENCLOUD-FWD-CLIENT: 0 rule(s) missing, 0 unexpected, order or duplicates differ']);
+    expect(compareRuleset(r, saved(saveOutput(swapped)))).toEqual(['filter chain OPENCLOUD-FORWARD: 0 rule(s) missing, 0 unexpected, order or duplicates differ', 'filter chain OPENCLOUD-FWD-COMPUTE: 0 rule(s) missing, 0 unexpected, order or duplicates differ', 'filter chain OPENCLOUD-FWD-CLIENT: 0 rule(s) missing, 0 unexpected, order or duplicates differ', 'filter chain OPENCLOUD-INPUT: 0 rule(s) missing, 0 unexpected, order or duplicates differ', 'filter chain OPENCLOUD-IN-COMPUTE: 0 rule(s) missing, 0 unexpected, order or duplicates differ']);
   });
 
   it('ignores counters and spacing', () => {
