@@ -15,6 +15,7 @@ import { ClusterKeyPair } from './key-pair.ts';
 import { ManagementFirewall } from './management-firewall.ts';
 import { ManagementNetwork } from './management-network.ts';
 import { PropsError } from './props.ts';
+import { requireVersions } from './provider-versions.ts';
 import { Router } from './router.ts';
 import { ClusterSecurityGroup } from './security-group.ts';
 import { ServiceVmInstance } from './service-vm.ts';
@@ -42,6 +43,7 @@ export class ClusterStack extends TerraformStack {
     this.model = model;
 
     new AwsProvider(this, 'aws', { region: model.region, defaultTags: [{ tags: { [CLUSTER_TAG]: model.name } }] });
+    requireVersions(this);
     new StateBackend(this, 'state', {
       stackName: model.name,
       ...(model.state?.s3 ? { s3: model.state.s3 } : {}),
@@ -103,6 +105,7 @@ export class ClusterStack extends TerraformStack {
       managementSecurityGroupId: management.securityGroupId,
       imageId: ami.imageId,
       keyName: key.keyName,
+      internetGateway: network.internetGateway,
     });
     network.routeThroughRouter(router.managementInterfaceId);
 

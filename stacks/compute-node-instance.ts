@@ -100,6 +100,8 @@ export class ComputeNodeInstance extends Construct {
 
     // The address is the operator's, so destroying the stack never releases it.
     const eip = new DataAwsEip(this, 'public-ip', { publicIp: ipv4(C, 'publicIp', props.publicIp) });
-    new EipAssociation(this, 'public-ip-association', { allocationId: eip.id, instanceId: instance.id });
+    // On the primary interface, not the instance: with NIC2 attached the instance has two
+    // interfaces and AWS refuses an association by instance.
+    new EipAssociation(this, 'public-ip-association', { allocationId: eip.id, networkInterfaceId: instance.primaryNetworkInterfaceId });
   }
 }

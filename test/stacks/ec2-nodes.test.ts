@@ -43,7 +43,11 @@ describe('EC2 compute node', () => {
 
   it('takes the operator Elastic IP, found by its address', () => {
     expect(dataSources(s, 'aws_eip')).toEqual([{ public_ip: '198.51.100.12' }]);
-    expect(s).toHaveResourceWithProperties('aws_eip_association', { instance_id: node });
+    // On the primary interface: with NIC2 attached too, an association by instance is ambiguous.
+    const association = resources(s, 'aws_eip_association');
+    expect(association).toHaveLength(1);
+    expect(association[0]).toMatchObject({ network_interface_id: ref(s, 'aws_instance', 'compute-compute-2_instance', 'primary_network_interface_id') });
+    expect(association[0]).not.toHaveProperty('instance_id');
     // The only Elastic IP the stack owns is the router's; the node's stays the operator's.
     expect(resources(s, 'aws_eip')).toHaveLength(1);
   });
