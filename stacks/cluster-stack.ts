@@ -21,6 +21,7 @@ import { ClusterSecurityGroup } from './security-group.ts';
 import { ServiceVmInstance } from './service-vm.ts';
 import { StateBackend } from './state-backend.ts';
 import { CLUSTER_TAG } from './tags.ts';
+import { imdsTokens } from './service-vm.ts';
 import { UbuntuAmi } from './ubuntu-ami.ts';
 
 export interface ClusterStackProps {
@@ -68,7 +69,14 @@ export class ClusterStack extends TerraformStack {
       publicSubnetCidr: c.publicSubnetCidr,
       managementCidr: c.managementCidr,
     });
-    const ami = new UbuntuAmi(this, 'ubuntu', { series: this.model.ubuntuSeries, release: this.model.ubuntuRelease });
+    const ami = new UbuntuAmi(this, 'ubuntu', {
+      series: this.model.ubuntuSeries,
+      release: this.model.ubuntuRelease,
+      region: this.model.region,
+      instanceTypes: [...c.serviceVms.map((vm) => vm.instanceType), ...this.model.computeNodes.flatMap((n) => (n.ec2 ? [n.ec2.instanceType] : []))],
+      ...(this.model.amiId ? { imageId: this.model.amiId } : {}),
+    });
+    const metadataTokens = imdsTokens(this.model.ubuntuSeries);
     const key = new ClusterKeyPair(this, 'key', { cluster, keyName: c.keyName, ...(c.publicKeyFile ? { publicKeyFile: c.publicKeyFile } : {}) });
 
     const routerGroup = new ClusterSecurityGroup(this, 'router-security-group', {
@@ -105,6 +113,7 @@ export class ClusterStack extends TerraformStack {
       managementSecurityGroupId: management.securityGroupId,
       imageId: ami.imageId,
       keyName: key.keyName,
+      metadataTokens,
       internetGateway: network.internetGateway,
     });
     network.routeThroughRouter(router.managementInterfaceId);
@@ -122,6 +131,7 @@ export class ClusterStack extends TerraformStack {
         securityGroupIds: [management.securityGroupId],
         imageId: ami.imageId,
         keyName: key.keyName,
+        metadataTokens,
       });
       vms.set(vm.name, { ip: vm.ip, dns: instance.privateDns });
     }
@@ -148,6 +158,7 @@ export class ClusterStack extends TerraformStack {
           securityGroupIds: [firewall.securityGroupId],
           imageId: ami.imageId,
           keyName: key.keyName,
+          metadataTokens,
         });
       }
     }

@@ -7,7 +7,7 @@ import { NetworkInterfaceAttachmentA as NetworkInterfaceAttachment } from '@cdkt
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ipv4, positive, required } from './props.ts';
-import { instanceBase, type ServiceVmShape } from './service-vm.ts';
+import { instanceBase, type MetadataTokens, type ServiceVmShape } from './service-vm.ts';
 import { clusterTags } from './tags.ts';
 
 export interface RouterProps {
@@ -27,6 +27,8 @@ export interface RouterProps {
   readonly imageId: string;
   /** EC2 key pair for the first login. */
   readonly keyName: string;
+  /** IMDSv2 tokens required, or optional for an image whose cloud-init knows only IMDSv1. @default 'required' */
+  readonly metadataTokens?: MetadataTokens;
   /** The VPC's internet gateway: AWS refuses an Elastic IP on a VPC without one. */
   readonly internetGateway: ITerraformDependable;
 }
@@ -66,6 +68,7 @@ export class Router extends Construct {
         diskGiB: positive(C, 'vm.diskGiB', vm.diskGiB),
         imageId: required(C, 'imageId', props.imageId),
         keyName: required(C, 'keyName', props.keyName),
+        ...(props.metadataTokens ? { metadataTokens: props.metadataTokens } : {}),
       }),
       subnetId: required(C, 'publicSubnetId', props.publicSubnetId),
       vpcSecurityGroupIds: [required(C, 'publicSecurityGroupId', props.publicSecurityGroupId)],

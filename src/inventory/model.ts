@@ -67,6 +67,8 @@ export interface ClusterModel {
   readonly ubuntuSeries: string;
   /** e.g. 14.04 for trusty. */
   readonly ubuntuRelease: string;
+  /** The AMI pinned by the inventory; default: the newest Canonical image of the series. */
+  readonly amiId?: string;
   readonly state: Inventory['state'];
   readonly ssh: Inventory['ssh'];
   readonly minimums: HardwareMinimums;
@@ -129,6 +131,7 @@ export function toModel(inv: Inventory, sourceFile: string): ClusterModel {
     region: inv.region,
     ubuntuSeries: inv.ubuntuSeries,
     ubuntuRelease: UBUNTU_RELEASES[inv.ubuntuSeries] ?? inv.ubuntuSeries,
+    ...(inv.amiId ? { amiId: inv.amiId } : {}),
     state: inv.state,
     ssh: inv.ssh,
     minimums: inv.minimums,

@@ -186,6 +186,8 @@ export const InventorySchema = strict({
       error: `must be an Ubuntu series: ${Object.keys(UBUNTU_RELEASES).join(', ')}`,
     })
     .default(DEFAULT_UBUNTU_SERIES),
+  /** The AMI every VM boots, instead of the newest Canonical image of ubuntuSeries. */
+  amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'must be an AMI id such as ami-0123456789abcdef0').optional(),
   state: strict({
     s3: strict({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),

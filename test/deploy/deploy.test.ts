@@ -2,12 +2,13 @@
 // applied to moto's EC2 emulator, re-planned with no changes, grown by one compute node (the plan
 // touches only that node's resources) and destroyed, leaving nothing tagged with the cluster.
 // Skips, in one line naming what is missing, when terraform, the mirror or moto is; runs under CI.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/inventory/load.ts';
-import { skipDeployTests, startEmulator, StackDeployment, writeCliConfig, type Emulator } from './harness.ts';
+import { readStackOutputs } from '../../src/inventory/stack-outputs.ts';
+import { cdktf, providerOverride, skipDeployTests, startEmulator, StackDeployment, writeCliConfig, type Emulator } from './harness.ts';
 import { existingInventory, managedInventory, physicalNodes, withNode, type GeneratedNode } from './inventories.ts';
 
 const STEP = 600_000;
@@ -149,4 +150,42 @@ describe.skipIf(skipDeployTests())('deploy against the EC2 emulator', () => {
       }, STEP);
     });
   }
+
+  // The README's own commands, in a project directory of their own (its cdktf.json runs this
+  // checkout's app on one inventory); only the override beside cdk.tf.json is the test's.
+  describe('the README\'s `cdktf deploy example --outputs-file` and `cdktf destroy`', () => {
+    let project: string;
+    let deployed = false;
+    beforeAll(() => {
+      project = join(root, 'cdktf-project');
+      const stackDir = join(project, 'cdktf.out', 'stacks', 'example');
+      mkdirSync(stackDir, { recursive: true });
+      writeFileSync(
+        join(project, 'cdktf.json'),
+        JSON.stringify({ language: 'typescript', app: `${resolve('node_modules/.bin/tsx')} ${resolve('stacks/main.ts')}`, output: 'cdktf.out', sendCrashReports: 'false' }),
+      );
+      // cdktf synth leaves other files of the stack directory alone, so the override survives it.
+      writeFileSync(join(stackDir, 'provider_override.tf.json'), JSON.stringify(providerOverride(emulator.endpoint, 'us-east-1')));
+    });
+    afterAll(async () => {
+      if (deployed) await cdktf(project, cliConfig, ['destroy', 'example', '--auto-approve']);
+    }, STEP);
+
+    it('deploys and writes the outputs the bootstrap reads', async () => {
+      deployed = true;
+      await cdktf(project, cliConfig, ['deploy', 'example', '--auto-approve', '--outputs-file', 'outputs.json']);
+      const outputs = readStackOutputs(join(project, 'outputs.json'), 'example');
+      expect(outputs.juju_host).toBe(outputs.router_public_ip);
+      expect(outputs.router_management_ip).toBe('192.168.100.10');
+      expect(Object.keys(outputs.service_vm_ips)).toHaveLength(10);
+      expect(outputs.hosts_block).toHaveLength(10);
+      for (const entry of outputs.hosts_block) expect(entry.ip).toBe(outputs.router_public_ip);
+    }, STEP);
+
+    it('destroys, leaving nothing tagged with the cluster', async () => {
+      await cdktf(project, cliConfig, ['destroy', 'example', '--auto-approve']);
+      deployed = false;
+      expect(await emulator.ec2<string[]>('leftovers', 'example')).toEqual([]);
+    }, STEP);
+  });
 });

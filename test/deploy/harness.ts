@@ -4,7 +4,7 @@
 // it, and the provider comes from the filesystem mirror through a CLI config file (never the network).
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { ClusterModel } from '../../src/inventory/model.ts';
 import { synthesize } from '../../stacks/app.ts';
@@ -180,4 +180,23 @@ export class StackDeployment {
       .map((r) => ({ address: r.address, actions: r.change.actions }));
     return { code, changes, output };
   }
+}
+
+/**
+ * Runs this checkout's cdktf CLI (what `npx cdktf` runs) in `project` on the example inventory,
+ * with the mirror-only CLI config; throws with its output unless it exits 0.
+ */
+export function cdktf(project: string, cliConfig: string, args: readonly string[], inventory = 'inventory/example.yaml'): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(resolve('node_modules/.bin/cdktf'), args, {
+      cwd: project,
+      env: { ...terraformEnv(cliConfig), OPENCLOUD_INVENTORY: resolve(inventory), CI: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += String(d)));
+    child.stderr.on('data', (d) => (output += String(d)));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolvePromise(output) : reject(new Error(`cdktf ${args.join(' ')} exited ${code}:\n${output.slice(-6000)}`))));
+  });
 }

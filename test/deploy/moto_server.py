@@ -13,6 +13,9 @@ Two more gaps would show as a perpetual diff that AWS does not have, and are pat
 - an instance launched with a NetworkInterfaces specification (what the provider sends for an
   instance with a fixed private_ip) reports no groups of its own; in AWS an instance's groups are
   those of its primary interface.
+moto's AMI catalogue has no EnaSupport attribute, so every image would fail the stacks' plan-time
+check that Nitro instance types (t3, m5) get an image with the ENA driver; emulated images report
+ENA support, as Canonical's current images do (which real AMIs have it the emulator cannot show).
 And one that costs minutes: moto forgets a detached interface's attachment at once, while AWS
 reports it `detached`; the provider waits for that state and gives up only after its
 not-found retries (2.5 minutes per detached interface).
@@ -20,7 +23,7 @@ not-found retries (2.5 minutes per detached interface).
 import sys
 from types import SimpleNamespace
 
-from moto.ec2.models import elastic_network_interfaces, instances, security_groups
+from moto.ec2.models import amis, elastic_network_interfaces, instances, security_groups
 from moto.server import ThreadedMotoServer
 
 PORTLESS = object()
@@ -55,6 +58,8 @@ def _instance_init(self, *args, **kwargs):
 
 
 instances.Instance.__init__ = _instance_init
+
+amis.Ami.ena_support = True
 
 _original_detach = instances.Instance.detach_eni
 

@@ -65,10 +65,10 @@ describe('service VMs', () => {
     expect(byService.get('glance')).toMatchObject({ instance_type: 'm5.large', root_block_device: { volume_size: 320 } });
     expect(byService.get('keystone')).toMatchObject({ instance_type: 't3.medium', root_block_device: { volume_size: 40 } });
   });
-  it('boots the newest Canonical AMI of the series', () => {
-    expect(s).toHaveDataSourceWithProperties('aws_ami', {
+  it('boots the newest Canonical AMI of the series, deprecated images included', () => {
+    expect(s).toHaveDataSourceWithProperties('aws_ami_ids', {
       owners: [CANONICAL_AMI_OWNER],
-      most_recent: true,
+      include_deprecated: true,
       filter: [
         { name: 'name', values: ['ubuntu/images/hvm-ssd/ubuntu-trusty-14.04-amd64-server-*'] },
         { name: 'virtualization-type', values: ['hvm'] },
