@@ -68,6 +68,7 @@ export class ClusterStack extends TerraformStack {
       vpcCidr: c.vpcCidr,
       publicSubnetCidr: c.publicSubnetCidr,
       managementCidr: c.managementCidr,
+      availabilityZone: c.availabilityZone,
     });
     const ami = new UbuntuAmi(this, 'ubuntu', {
       series: this.model.ubuntuSeries,

@@ -79,7 +79,7 @@ export class ManagementNetwork extends Construct {
     const managementSubnet = new Subnet(this, 'management', {
       vpcId: vpc.id,
       cidrBlock: this.managementCidr,
-      availabilityZone: publicSubnet.availabilityZone,
+      availabilityZone: props.availabilityZone ?? publicSubnet.availabilityZone,
       mapPublicIpOnLaunch: false,
       tags: tags('management'),
     });

@@ -35,6 +35,8 @@ export interface ManagedController {
   readonly publicSubnetCidr: string;
   readonly managementCidr: string;
   readonly clientCidrs: readonly string[];
+  /** Zone of both subnets. */
+  readonly availabilityZone: string;
   readonly allowAnyClient: boolean;
   readonly keyName: string;
   readonly publicKeyFile?: string;
@@ -107,6 +109,8 @@ export function toModel(inv: Inventory, sourceFile: string): ClusterModel {
       publicSubnetCidr: c.publicSubnetCidr,
       managementCidr: c.managementCidr,
       clientCidrs: c.clientCidrs,
+      // Explicit, so every instance type is created in the one zone both subnets share.
+      availabilityZone: c.availabilityZone ?? `${inv.region}a`,
       allowAnyClient: c.allowAnyClient,
       keyName: c.keyName ?? `opencloud-${inv.name}`,
       ...(c.publicKeyFile ? { publicKeyFile: c.publicKeyFile } : {}),

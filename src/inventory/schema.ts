@@ -142,6 +142,8 @@ const managedController = strict({
   publicSubnetCidr: cidr,
   managementCidr: cidr.default(DEFAULT_MANAGEMENT_CIDR),
   clientCidrs: z.array(cidr).min(1, 'must name at least one client network'),
+  /** Availability zone of both subnets (every instance type of the cluster must be offered there); default: the region's zone a. */
+  availabilityZone: z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d[a-z]$/, 'must be an availability zone such as us-east-1a').optional(),
   /** Lets 0.0.0.0/0 into clientCidrs: the forwarded ports open to the world. */
   allowAnyClient: z.boolean().default(false),
   /** EC2 key pair the service VMs are launched with; created from publicKeyFile when that is given. */

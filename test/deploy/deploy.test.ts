@@ -56,7 +56,7 @@ const CASES: Record<string, DeployCase> = {
     afterApply: async () => {
       const rules = await emulator.ec2<string[]>('group-rules', groupsOf.gre, groupsOf.keystone);
       expect(rules).toEqual(
-        [`${groupsOf.gre} 47 None-None 198.51.100.1/32`, `${groupsOf.gre} 47 None-None 198.51.100.2/32`, `${groupsOf.keystone} tcp 35357-35357 198.51.100.1/32`, `${groupsOf.keystone} tcp 35357-35357 198.51.100.2/32`].sort(),
+        [`${groupsOf.gre} 47 -1--1 198.51.100.1/32`, `${groupsOf.gre} 47 -1--1 198.51.100.2/32`, `${groupsOf.keystone} tcp 35357-35357 198.51.100.1/32`, `${groupsOf.keystone} tcp 35357-35357 198.51.100.2/32`].sort(),
       );
     },
     // The groups are Juju's: they stay, without the stack's rules.

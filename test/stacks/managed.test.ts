@@ -1,10 +1,11 @@
 // The managed controller of inventory/example.yaml, synthesized once for the whole file.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ManagedController } from '../../src/inventory/model.ts';
 import { CANONICAL_AMI_OWNER, COMPUTE_NODE_PORTS, PORT_FORWARDS } from '../../src/inventory/reference.ts';
 import { OUTPUT_NAMES, parseStackOutputs } from '../../src/inventory/stack-outputs.ts';
 import { CLUSTER_TAG, SERVICE_TAG } from '../../stacks/tags.ts';
-import { dataRef, ingressLines, ref, resources, stackView, synthFile, type Block } from './helpers.ts';
+import { dataRef, ingressLines, modelOf, ref, resources, stackView, synthFile, synthModel, type Block } from './helpers.ts';
 
 const s = synthFile('inventory/example.yaml');
 const c = s.model.controller as ManagedController;
@@ -32,6 +33,11 @@ describe('management network', () => {
       gateway_id: ref(s, 'aws_internet_gateway', 'network_internet-gateway'),
     });
     expect(s).toHaveResourceWithProperties('aws_route_table_association', { subnet_id: publicSubnet });
+  });
+  it('puts both subnets in one explicit availability zone, by default the region\'s first (a)', () => {
+    for (const subnet of resources(s, 'aws_subnet')) expect(subnet.availability_zone).toBe('us-east-1a');
+    const pinned = synthModel(modelOf(readFileSync('inventory/example.yaml', 'utf8').replace('  vpcCidr:', '  availabilityZone: us-east-1d\n  vpcCidr:'), 'az.yaml'));
+    expect(resources(pinned, 'aws_subnet').map((r) => r.availability_zone)).toEqual(['us-east-1d', 'us-east-1d']);
   });
   it('routes the management subnet through the router management interface', () => {
     expect(s).toHaveResourceWithProperties('aws_subnet', { cidr_block: '192.168.100.0/24', map_public_ip_on_launch: false });
