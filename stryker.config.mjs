@@ -18,6 +18,8 @@ export default {
     'src/review/warnings.ts',
     'src/terraform/security-rules.ts',
     'src/inventory/client-networks.ts',
+    'src/inventory/security-group-rules.ts',
+    'src/inventory/security-group-checks.ts',
     'src/remote/juju/status.ts',
     'src/remote/quoting.ts',
   ],

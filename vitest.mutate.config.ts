@@ -9,6 +9,7 @@ export default defineConfig({
       'test/inventory/load.test.ts',
       'test/inventory/rules.test.ts',
       'test/inventory/client-networks.test.ts',
+      'test/inventory/security-groups.test.ts',
       'test/inventory/load.property.test.ts',
       'test/inventory/examples.test.ts',
       'test/injection/schema-refusal.test.ts',

@@ -17,7 +17,10 @@ export function clusterWithNodes(dir: string, nodes: number, example = 'inventor
       '    hardware: { cpuCores: 12, arch: x86_64, memoryGiB: 48, diskTiB: 3, nics: [{ name: eth0, speedMbps: 1000 }, { name: eth1, speedMbps: 1000 }] }',
     );
   }
+  // One rule per node in each group (README, "Security groups and quotas"): past the default 60,
+  // the inventory states a raised quota, as an account running that many nodes would have.
+  const quotas = nodes > 40 ? ['quotas: { rulesPerSecurityGroup: 500, securityGroupsPerInterface: 2 }'] : [];
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `${head}\n${lines.join('\n')}\n`);
+  writeFileSync(file, `${[head, ...quotas].join('\n')}\n${lines.join('\n')}\n`);
   return file;
 }

@@ -2,21 +2,22 @@
 // operator's client networks only.
 import { Construct } from 'constructs';
 import { coversAnyClient, isWideNetwork, shareOfIpv4, sshClientCidrs } from '../src/inventory/client-networks.ts';
-import type { PortForward } from '../src/inventory/reference.ts';
+import { ROUTER_SSH_PORT, type PlannedRule } from '../src/inventory/security-group-rules.ts';
 import { cidr, nonEmpty, PropsError } from './props.ts';
 import type { ClusterSecurityGroup } from './security-group.ts';
 
 export interface ClientFirewallProps {
   /** The router's security group, which receives the rules. */
   readonly routerGroup: ClusterSecurityGroup;
-  /** Port forwards on the router (public port -> VM:port); each public port is opened. */
-  readonly forwards: readonly PortForward[];
   /** Client networks allowed to reach the forwarded ports and SSH. */
   readonly clientCidrs: readonly string[];
   /** Accept 0.0.0.0/0 among clientCidrs (forwarded ports open to the world). @default false */
   readonly allowAnyClient?: boolean;
-  /** The router's SSH port. @default 22 */
-  readonly sshPort?: number;
+  /**
+   * The router group's client rules from securityGroupRules: each forwarded port from each client
+   * network, SSH from each one that is not "any client" by itself. Each must come from clientCidrs.
+   */
+  readonly rules: readonly PlannedRule[];
 }
 
 /**
@@ -44,21 +45,10 @@ export class ClientFirewall extends Construct {
     if (this.sshCidrs.length === 0) {
       throw new PropsError(C, 'clientCidrs', 'must name at least one network other than 0.0.0.0/0: SSH to the router is never open to the world');
     }
-    const group = props.routerGroup;
-    const label = (c: string) => c.replace(/[./]/g, '-');
-    for (const f of props.forwards) {
-      for (const c of clients) {
-        group.allowFrom(this, `forward-${f.port}-from-${label(c)}`, {
-          protocol: 'tcp',
-          port: f.port,
-          cidr: c,
-          description: `port ${f.port} forwarded to ${f.vm}:${f.vmPort}, from client network ${c}`,
-        });
-      }
-    }
-    const ssh = props.sshPort ?? 22;
-    for (const c of this.sshCidrs) {
-      group.allowFrom(this, `ssh-from-${label(c)}`, { protocol: 'tcp', port: ssh, cidr: c, description: `SSH ${ssh} to the Juju/router VM, from client network ${c}` });
+    for (const r of props.rules) {
+      if (!clients.includes(r.cidr)) throw new PropsError(C, 'rules', `${r.id} is from ${r.cidr}, which is not among clientCidrs`);
+      if (r.port === ROUTER_SSH_PORT && !this.sshCidrs.includes(r.cidr)) throw new PropsError(C, 'rules', `${r.id} opens SSH to ${r.cidr}, which is any client by itself`);
+      props.routerGroup.allowPlanned(this, r);
     }
   }
 }

@@ -84,7 +84,15 @@ export class ClusterPolicy implements IValidation {
         }
       }
     }
-    for (const { rule, peers, paths } of byPort.values()) {
+    // An all-traffic rule (IP protocol -1) opens every port too: its networks count toward each
+    // port of its group, so "all from A" beside "tcp 22 from B" is judged as tcp 22 from A + B.
+    const allTraffic = new Map<string, { peers: string[]; paths: string[] }>();
+    for (const e of byPort.values()) if (e.rule.protocol === 'all') allTraffic.set(e.rule.group, e);
+    for (const { rule, peers: own, paths: ownPaths } of byPort.values()) {
+      const all = rule.protocol === 'all' ? undefined : allTraffic.get(rule.group);
+      if (all && coversAnyClient(all.peers)) continue; // reported as the all-traffic rules themselves
+      const peers = [...own, ...(all?.peers ?? [])];
+      const paths = [...ownPaths, ...(all?.paths ?? [])];
       if (!coversAnyClient(peers)) continue;
       const problem = worldOpenProblem(rule, `${peers.join(' + ')}: ${shareOfIpv4(peers)} of IPv4`, this.allowed);
       if (problem) errors.push(`${paths.join(', ')}: together ${problem}`);

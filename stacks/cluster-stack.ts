@@ -4,6 +4,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ClusterModel, ExistingController, ManagedController } from '../src/inventory/model.ts';
+import { INTERFACE_GROUPS, securityGroupRules, type GroupRole, type GroupRules } from '../src/inventory/security-group-rules.ts';
 import { ClientFirewall } from './client-firewall.ts';
 import { ClusterOutputs } from './cluster-outputs.ts';
 import { ClusterPolicy } from './cluster-policy.ts';
@@ -86,32 +87,36 @@ export class ClusterStack extends TerraformStack {
       description: 'OpenCloud Juju/router public interface: clients and compute nodes',
       vpcId: network.vpcId,
     });
-    const clients = new ClientFirewall(this, 'client-firewall', {
+    // Every rule comes from securityGroupRules, which validate counts against the quotas.
+    const plan = groupsByRole(this.model);
+    new ClientFirewall(this, 'client-firewall', {
       routerGroup,
-      forwards: c.forwards,
       clientCidrs: c.clientCidrs,
       allowAnyClient: c.allowAnyClient,
-      sshPort: 22,
+      rules: plan('router').shared,
     });
     const management = new ManagementFirewall(this, 'management-firewall', {
       cluster,
       vpcId: network.vpcId,
       managementCidr: c.managementCidr,
-      forwards: c.forwards,
-      clientCidrs: c.clientCidrs,
+      rules: plan('management').shared,
     });
-    for (const node of this.model.computeNodes) {
-      new ComputeNodeAccess(this, `compute-access-${node.name}`, { group: routerGroup, node, ports: c.computePorts });
-      new ComputeNodeAccess(this, `compute-forwarded-${node.name}`, { group: management.group, node, ports: c.computePorts });
+    for (const { node, rules } of plan('router').nodes) {
+      new ComputeNodeAccess(this, `compute-access-${node}`, { group: routerGroup, node, rules });
     }
+    for (const { node, rules } of plan('management').nodes) {
+      new ComputeNodeAccess(this, `compute-forwarded-${node}`, { group: management.group, node, rules });
+    }
+    const groupIds: Partial<Record<GroupRole, string>> = { router: routerGroup.securityGroupId, management: management.securityGroupId };
+    const idsOf = (roles: readonly GroupRole[]) => roles.map((r) => groupIds[r] ?? missingGroup(r));
 
     const router = new Router(this, 'router', {
       cluster,
       vm: c.router,
       publicSubnetId: network.publicSubnetId,
       managementSubnetId: network.managementSubnetId,
-      publicSecurityGroupId: routerGroup.securityGroupId,
-      managementSecurityGroupId: management.securityGroupId,
+      publicSecurityGroupId: onlyGroup(idsOf(INTERFACE_GROUPS.routerPublic)),
+      managementSecurityGroupId: onlyGroup(idsOf(INTERFACE_GROUPS.routerManagement)),
       imageId: ami.imageId,
       keyName: key.keyName,
       metadataTokens,
@@ -129,7 +134,7 @@ export class ClusterStack extends TerraformStack {
         cluster,
         vm,
         subnetId: network.managementSubnetId,
-        securityGroupIds: [management.securityGroupId],
+        securityGroupIds: idsOf(INTERFACE_GROUPS.serviceVm),
         imageId: ami.imageId,
         keyName: key.keyName,
         metadataTokens,
@@ -144,10 +149,10 @@ export class ClusterStack extends TerraformStack {
       const firewall = new ComputeNodeFirewall(this, 'compute-firewall', {
         cluster,
         vpcId: network.vpcId,
-        vpcCidr: c.vpcCidr,
         routerPublicIp: router.publicIp,
-        sshCidrs: clients.sshCidrs,
+        rules: plan('compute').shared,
       });
+      groupIds.compute = firewall.securityGroupId;
       for (const node of ec2Nodes) {
         new ComputeNodeInstance(this, `compute-${node.name}`, {
           cluster,
@@ -156,7 +161,7 @@ export class ClusterStack extends TerraformStack {
           publicIp: node.publicIp,
           minimums: this.model.minimums,
           subnetId: network.publicSubnetId,
-          securityGroupIds: [firewall.securityGroupId],
+          securityGroupIds: idsOf(INTERFACE_GROUPS.ec2ComputeNode),
           imageId: ami.imageId,
           keyName: key.keyName,
           metadataTokens,
@@ -174,13 +179,31 @@ export class ClusterStack extends TerraformStack {
   }
 
   private buildExisting(c: ExistingController): void {
+    const plan = groupsByRole(this.model);
     new ExistingControllerAccess(this, 'controller-access', {
       cluster: this.model.name,
       greSecurityGroup: c.greSecurityGroup,
       keystoneSecurityGroup: c.keystoneSecurityGroup,
       ...(c.vpcId ? { vpcId: c.vpcId } : {}),
-      nodes: this.model.computeNodes,
+      greRules: plan('gre').nodes,
+      keystoneRules: plan('keystone').nodes,
     });
     new ClusterOutputs(this, 'outputs', { jujuHost: c.jujuHost, hostsBlock: c.hosts });
   }
+}
+
+/** The model's planned rules of one group; a role the plan lacks is a bug here, not in the inventory. */
+function groupsByRole(model: ClusterModel): (role: GroupRole) => GroupRules {
+  const groups = securityGroupRules(model);
+  return (role) => groups.find((g) => g.role === role) ?? missingGroup(role);
+}
+
+function missingGroup(role: GroupRole): never {
+  throw new Error(`ClusterStack: no security group "${role}" in this cluster's plan`);
+}
+
+/** The Router construct takes one group per interface. */
+function onlyGroup(ids: readonly string[]): string {
+  if (ids.length !== 1) throw new Error(`ClusterStack: the router's interfaces take one security group each, got ${ids.length}`);
+  return ids[0]!;
 }

@@ -1,7 +1,8 @@
 // The security group of compute nodes built as EC2 instances. The guide's compute nodes sit
 // behind no firewall; in AWS they get the narrowest group that still lets the cluster work.
 import { Construct } from 'constructs';
-import { cidr, required } from './props.ts';
+import type { PlannedRule } from '../src/inventory/security-group-rules.ts';
+import { required } from './props.ts';
 import { ClusterSecurityGroup } from './security-group.ts';
 
 export interface ComputeNodeFirewallProps {
@@ -9,12 +10,13 @@ export interface ComputeNodeFirewallProps {
   readonly cluster: string;
   /** VPC of the nodes. */
   readonly vpcId: string;
-  /** The VPC's range: the router and, routed through it, the service VMs. */
-  readonly vpcCidr: string;
   /** The router's public address: traffic it sends to a node's Elastic IP arrives from it. */
   readonly routerPublicIp: string;
-  /** Client networks allowed to SSH to the nodes (the bootstrap's). */
-  readonly sshCidrs: readonly string[];
+  /**
+   * The group's rules, from securityGroupRules: all traffic from the VPC (the router and, routed
+   * through it, the service VMs) and from the router's public address, SSH from the client networks.
+   */
+  readonly rules: readonly PlannedRule[];
 }
 
 export class ComputeNodeFirewall extends Construct {
@@ -23,22 +25,14 @@ export class ComputeNodeFirewall extends Construct {
   constructor(scope: Construct, id: string, props: ComputeNodeFirewallProps) {
     super(scope, id);
     const C = 'ComputeNodeFirewall';
-    const vpcCidr = cidr(C, 'vpcCidr', props.vpcCidr);
     this.group = new ClusterSecurityGroup(this, 'security-group', {
       cluster: required(C, 'cluster', props.cluster),
       role: 'compute',
       description: 'OpenCloud compute nodes built as EC2 instances',
       vpcId: props.vpcId,
     });
-    this.group.allowFrom(this, 'vpc', { protocol: 'all', cidr: vpcCidr, description: `all traffic from the cluster VPC ${vpcCidr}` });
-    this.group.allowFrom(this, 'router', {
-      protocol: 'all',
-      cidr: `${required(C, 'routerPublicIp', props.routerPublicIp)}/32`,
-      description: 'all traffic from the Juju/router public address',
-    });
-    props.sshCidrs.forEach((c, i) =>
-      this.group.allowFrom(this, `ssh-${i}`, { protocol: 'tcp', port: 22, cidr: cidr(C, `sshCidrs[${i}]`, c), description: `SSH from client network ${c}` }),
-    );
+    const routerPublicIp = required(C, 'routerPublicIp', props.routerPublicIp);
+    for (const r of props.rules) this.group.allowPlanned(this, r, routerPublicIp);
   }
 
   get securityGroupId(): string {

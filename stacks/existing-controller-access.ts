@@ -2,10 +2,9 @@
 // its Juju-made security groups get one rule per node, and only those rules are the stack's.
 import { DataAwsSecurityGroup } from '@cdktf/provider-aws/lib/data-aws-security-group/index.js';
 import { Construct } from 'constructs';
-import { KEYSTONE_ADMIN_PORT } from '../src/inventory/reference.ts';
-import { ipv4, required } from './props.ts';
-import type { ComputeNodeAddress } from './compute-node-access.ts';
-import { ingressRule } from './security-group.ts';
+import type { NodeRules } from '../src/inventory/security-group-rules.ts';
+import { required } from './props.ts';
+import { ingressRule, plannedIngress } from './security-group.ts';
 
 export interface ExistingControllerAccessProps {
   /** Cluster name, for tags. */
@@ -16,8 +15,10 @@ export interface ExistingControllerAccessProps {
   readonly keystoneSecurityGroup: string;
   /** Narrows the group-name lookup to one VPC. @default - any VPC of the region (the name must then be unique) */
   readonly vpcId?: string;
-  /** The compute nodes. */
-  readonly nodes: readonly ComputeNodeAddress[];
+  /** Each compute node's rules in the GRE group, from securityGroupRules (GRE from its /32). */
+  readonly greRules: readonly NodeRules[];
+  /** Each compute node's rules in the keystone group, from securityGroupRules (TCP 35357 from its /32). */
+  readonly keystoneRules: readonly NodeRules[];
 }
 
 export class ExistingControllerAccess extends Construct {
@@ -35,24 +36,12 @@ export class ExistingControllerAccess extends Construct {
       });
     const gre = lookup('gre-group', 'greSecurityGroup', props.greSecurityGroup);
     const keystone = lookup('keystone-group', 'keystoneSecurityGroup', props.keystoneSecurityGroup);
-    props.nodes.forEach((node, i) => {
-      const name = required(C, `nodes[${i}].name`, node.name);
-      const source = `${ipv4(C, `nodes[${i}].publicIp`, node.publicIp)}/32`;
-      ingressRule(this, `${name}-gre`, {
-        cluster,
-        securityGroupId: gre.id,
-        protocol: 'gre',
-        cidr: source,
-        description: `GRE (IP protocol 47) to the neutron gateway, from compute node ${name}`,
-      });
-      ingressRule(this, `${name}-keystone-${KEYSTONE_ADMIN_PORT}`, {
-        cluster,
-        securityGroupId: keystone.id,
-        protocol: 'tcp',
-        port: KEYSTONE_ADMIN_PORT,
-        cidr: source,
-        description: `TCP ${KEYSTONE_ADMIN_PORT} keystone admin API, from compute node ${name}`,
-      });
-    });
+    const add = (group: DataAwsSecurityGroup, nodes: readonly NodeRules[]) => {
+      for (const { rules } of nodes) {
+        for (const r of rules) ingressRule(this, r.id, { ...plannedIngress(r), cluster, securityGroupId: group.id });
+      }
+    };
+    add(gre, props.greRules);
+    add(keystone, props.keystoneRules);
   }
 }

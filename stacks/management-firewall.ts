@@ -1,7 +1,7 @@
 // The service VMs' security group: they talk to each other freely, and to nothing else directly.
 import { Construct } from 'constructs';
-import type { PortForward } from '../src/inventory/reference.ts';
-import { cidr, required } from './props.ts';
+import type { PlannedRule } from '../src/inventory/security-group-rules.ts';
+import { cidr, PropsError, required } from './props.ts';
 import { ClusterSecurityGroup } from './security-group.ts';
 
 export interface ManagementFirewallProps {
@@ -9,12 +9,13 @@ export interface ManagementFirewallProps {
   readonly cluster: string;
   /** VPC of the management network. */
   readonly vpcId: string;
-  /** The management network; all traffic from it is allowed. */
+  /** The management network; checked to be admitted by `rules`. */
   readonly managementCidr: string;
-  /** Port forwards of the router; each VM port is admitted from the client networks. @default - none */
-  readonly forwards?: readonly PortForward[];
-  /** Client networks whose forwarded traffic the router delivers. @default - none */
-  readonly clientCidrs?: readonly string[];
+  /**
+   * The group's rules not tied to a compute node, from securityGroupRules: all traffic from the
+   * management network, each forwarded VM port from each client network.
+   */
+  readonly rules: readonly PlannedRule[];
 }
 
 /**
@@ -35,25 +36,11 @@ export class ManagementFirewall extends Construct {
       description: 'OpenCloud service VMs: traffic inside the management network',
       vpcId: props.vpcId,
     });
-    this.group.allowFrom(this, 'management-network', {
-      protocol: 'all',
-      cidr: managementCidr,
-      description: `all traffic inside the management network ${managementCidr}`,
-    });
-    const vmPorts = [...new Set((props.forwards ?? []).map((f) => f.vmPort))].sort((a, b) => a - b);
-    const label = (c: string) => c.replace(/[./]/g, '-');
-    for (const c of props.clientCidrs ?? []) {
-      cidr('ManagementFirewall', 'clientCidrs[]', c);
-      for (const port of vmPorts) {
-        const to = (props.forwards ?? []).filter((f) => f.vmPort === port).map((f) => f.vm);
-        this.group.allowFrom(this, `forwarded-${port}-from-${label(c)}`, {
-          protocol: 'tcp',
-          port,
-          cidr: c,
-          description: `TCP ${port} on ${[...new Set(to)].join(', ')}, forwarded by the router from client network ${c}`,
-        });
-      }
+    // Without it the service VMs cannot reach each other.
+    if (!props.rules.some((r) => r.protocol === 'all' && r.cidr === managementCidr)) {
+      throw new PropsError('ManagementFirewall', 'rules', `must admit all traffic from the management network ${managementCidr}`);
     }
+    for (const r of props.rules) this.group.allowPlanned(this, r);
   }
 
   get securityGroupId(): string {

@@ -5,6 +5,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
 import { Construct } from 'constructs';
 import { GRE_PROTOCOL } from '../src/inventory/reference.ts';
+import { ROUTER_PUBLIC_ADDRESS, type PlannedRule } from '../src/inventory/security-group-rules.ts';
 import { cidr, port, PropsError, required } from './props.ts';
 import { clusterTags } from './tags.ts';
 
@@ -90,4 +91,27 @@ export class ClusterSecurityGroup extends Construct {
   allowFrom(scope: Construct, id: string, rule: Omit<IngressProps, 'cluster' | 'securityGroupId'>): VpcSecurityGroupIngressRule {
     return ingressRule(scope, id, { ...rule, cluster: this.cluster, securityGroupId: this.securityGroupId });
   }
+
+  /**
+   * Adds a rule of securityGroupRules to this group, as a child of `scope`. `routerPublicIp`
+   * stands in for ROUTER_PUBLIC_ADDRESS (the Elastic IP, known at apply).
+   */
+  allowPlanned(scope: Construct, rule: PlannedRule, routerPublicIp?: string): VpcSecurityGroupIngressRule {
+    return ingressRule(scope, rule.id, { ...plannedIngress(rule, routerPublicIp), cluster: this.cluster, securityGroupId: this.securityGroupId });
+  }
+}
+
+/** A planned rule as ingressRule's props (less the group). */
+export function plannedIngress(rule: PlannedRule, routerPublicIp?: string): Omit<IngressProps, 'cluster' | 'securityGroupId'> {
+  let source = rule.cidr;
+  if (source === ROUTER_PUBLIC_ADDRESS) {
+    if (routerPublicIp === undefined) throw new PropsError('IngressRule', 'cidr', `${rule.id} is from the router, whose address was not given`);
+    source = `${routerPublicIp}/32`;
+  }
+  return {
+    protocol: rule.protocol,
+    ...(rule.port === undefined ? {} : { port: rule.port }),
+    cidr: source,
+    description: rule.description,
+  };
 }

@@ -9,6 +9,7 @@ import { checkInventory, type Path } from './rules.ts';
 import { toModel, type ClusterModel } from './model.ts';
 import { InventoryError, type Diagnostic } from './diagnostic.ts';
 import { publicKeyFileProblem } from './public-key-file.ts';
+import { checkSecurityGroups, checkSharedGroups } from './security-group-checks.ts';
 
 export interface LoadResult {
   /** Present when the file is valid. */
@@ -91,7 +92,16 @@ export function loadInventories(files: readonly string[]): LoadedInventories {
     }
     models.push(result.model);
   }
-  return { files: loaded, models, diagnostics };
+  // Clusters that add rules to one existing controller's groups, judged together.
+  const shared = checkSharedGroups(models);
+  const atFault = new Set<ClusterModel>();
+  for (const p of shared) {
+    const model = models[p.model]!;
+    const result = loaded.find((l) => l.result.model === model)!.result;
+    diagnostics.push(result.diagnosticAt(p.path, p.message));
+    atFault.add(model);
+  }
+  return { files: loaded, models: models.filter((m) => !atFault.has(m)), diagnostics };
 }
 
 /** Every `*.yaml` inventory in a directory, in name order. */
@@ -127,7 +137,11 @@ export function parseInventory(text: string, file: string): LoadResult {
   if (!parsed.success) return failed(parsed.error.issues.flatMap((issue) => issueDiagnostics(issue, doc, at)));
   const problems = checkInventory(parsed.data);
   if (problems.length > 0) return failed(problems.map((p) => diagnosticAt(p.path, p.message)));
-  return { inventory: parsed.data, model: toModel(parsed.data, file), diagnostics: [], diagnosticAt };
+  const model = toModel(parsed.data, file);
+  // On the rules the stack will create, so only once the inventory is otherwise sound.
+  const groupProblems = checkSecurityGroups(model);
+  if (groupProblems.length > 0) return failed(groupProblems.map((p) => diagnosticAt(p.path, p.message)));
+  return { inventory: parsed.data, model, diagnostics: [], diagnosticAt };
 }
 
 /** The document as plain data; aliases that cannot be resolved (or expand too much) are problems. */

@@ -74,6 +74,8 @@ export interface ClusterModel {
   readonly state: Inventory['state'];
   readonly ssh: Inventory['ssh'];
   readonly minimums: HardwareMinimums;
+  /** The AWS quotas the stack must fit in. */
+  readonly quotas: Inventory['quotas'];
   readonly controller: ManagedController | ExistingController;
   readonly computeNodes: readonly ComputeNode[];
   /** The inventory file this model came from. */
@@ -139,6 +141,7 @@ export function toModel(inv: Inventory, sourceFile: string): ClusterModel {
     state: inv.state,
     ssh: inv.ssh,
     minimums: inv.minimums,
+    quotas: inv.quotas,
     controller,
     computeNodes: inv.computeNodes,
     sourceFile,

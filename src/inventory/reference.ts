@@ -64,6 +64,15 @@ export const UBUNTU_GP3_IMAGE_SERIES: ReadonlySet<string> = new Set(['noble']);
  */
 export const UBUNTU_IMDSV1_ONLY_SERIES: ReadonlySet<string> = new Set(['trusty']);
 
+/**
+ * AWS's default VPC quotas the stack must fit in, per region (Service Quotas, Amazon VPC):
+ * "Inbound or outbound rules per security group" and "Security groups per network interface".
+ * AWS caps their product at 1,000 and the groups per interface at 16.
+ */
+export const AWS_DEFAULT_QUOTAS = { rulesPerSecurityGroup: 60, securityGroupsPerInterface: 5 } as const;
+export const AWS_MAX_RULES_PER_INTERFACE = 1000;
+export const AWS_MAX_GROUPS_PER_INTERFACE = 16;
+
 /** Canonical's AWS account, owner of the official Ubuntu AMIs. */
 export const CANONICAL_AMI_OWNER = '099720109477';
 

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { closest, distance } from 'fastest-levenshtein';
 import {
+  AWS_DEFAULT_QUOTAS,
+  AWS_MAX_GROUPS_PER_INTERFACE,
   DEFAULT_MANAGEMENT_CIDR,
   DEFAULT_UBUNTU_SERIES,
   HARDWARE_MINIMUMS,
@@ -205,6 +207,22 @@ export const InventorySchema = strict({
   }).default({ user: 'ubuntu', port: 22 }),
   /** Hardware minimums; default: the guide's. Lower them only for labs. */
   minimums: minimums.default({ ...HARDWARE_MINIMUMS }),
+  /** The account's AWS quotas, as Service Quotas shows them; default: AWS's defaults. Validate counts the rules against them. */
+  quotas: strict({
+    /** "Inbound or outbound rules per security group". */
+    rulesPerSecurityGroup: z
+      .number({ error: 'must be a number of rules' })
+      .int('must be a whole number of rules')
+      .min(1, 'must be at least 1 rule')
+      .default(AWS_DEFAULT_QUOTAS.rulesPerSecurityGroup),
+    /** "Security groups per network interface". */
+    securityGroupsPerInterface: z
+      .number({ error: 'must be a number of groups' })
+      .int('must be a whole number of groups')
+      .min(1, 'must be at least 1 group')
+      .max(AWS_MAX_GROUPS_PER_INTERFACE, `must be at most ${AWS_MAX_GROUPS_PER_INTERFACE}, the most AWS grants`)
+      .default(AWS_DEFAULT_QUOTAS.securityGroupsPerInterface),
+  }).default({ ...AWS_DEFAULT_QUOTAS }),
   controller,
   computeNodes: z.array(computeNode).default([]),
 });

@@ -111,11 +111,18 @@ function coverageWarnings(stack: string, before: TerraformDocument, after: Terra
       e.peers.push(r.peer);
       m.set(key, e);
     }
+    // All traffic (IP protocol -1) opens every port of its group: its networks count toward each port's.
+    const allTraffic = new Map([...m.values()].filter((e) => e.rule.protocol === 'all').map((e) => [e.rule.group, e.peers]));
+    for (const e of m.values()) if (e.rule.protocol !== 'all') e.peers.push(...(allTraffic.get(e.rule.group) ?? []));
     return m;
   };
   const base = peersByPort(before);
-  return [...peersByPort(after)]
-    .filter(([key, { peers }]) => coversAnyClient(peers) && !coversAnyClient(base.get(key)?.peers ?? []))
+  const head = peersByPort(after);
+  // A port opened only because the group's all-traffic networks cover the world is that warning, not one per port.
+  const allTrafficCovers = (group: string) =>
+    [...head.values()].some((e) => e.rule.group === group && e.rule.protocol === 'all' && coversAnyClient(e.peers));
+  return [...head]
+    .filter(([key, { rule, peers }]) => coversAnyClient(peers) && !coversAnyClient(base.get(key)?.peers ?? []) && !(rule.protocol !== 'all' && allTrafficCovers(rule.group)))
     .map(([, { rule, peers }]) => ({
       kind: 'open-world' as const,
       stack,

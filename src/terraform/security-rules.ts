@@ -103,11 +103,13 @@ function rule(
   };
 }
 
-/** `tcp 35357 from 198.51.100.11/32`, `gre from ...`, `all from ...`, `tcp 0-65535 to ...`. */
+/** `tcp 35357 from 198.51.100.11/32`, `gre from ...`, `all traffic from ...` (IP protocol -1), `tcp 0-65535 to ...`. */
 export function describeRule(r: SecurityRule): string {
   const ports =
     r.fromPort === undefined ? '' : r.toPort === undefined || r.toPort === r.fromPort ? ` ${r.fromPort}` : ` ${r.fromPort}-${r.toPort}`;
-  return `${r.protocol}${ports} ${r.direction === 'ingress' ? 'from' : 'to'} ${r.peer}`;
+  // "all" alone reads like a port list cut short; every protocol and port is what -1 means.
+  const protocol = r.protocol === 'all' ? 'all traffic' : r.protocol;
+  return `${protocol}${ports} ${r.direction === 'ingress' ? 'from' : 'to'} ${r.peer}`;
 }
 
 /** Identity of a rule: the same rule in two versions has the same key; its description may differ. */

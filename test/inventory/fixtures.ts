@@ -58,3 +58,20 @@ export function edit(lines: readonly string[], changes: Record<number, string | 
 export function problems(text: string): string[] {
   return parseInventory(text, 'lab.yaml').diagnostics.map((d) => formatText(d).replace(/^lab\.yaml:/, ''));
 }
+
+/** Hardware meeting the guide's minimums, as one flow mapping. */
+export const HARDWARE = '{ cpuCores: 12, arch: x86_64, memoryGiB: 48, diskTiB: 3, nics: [{ name: eth0, speedMbps: 1000 }, { name: eth1, speedMbps: 1000 }] }';
+
+/** `count` compute nodes as inventory lines, one each: compute-1 at 198.18.0.1 and so on. */
+export const nodeLines = (count: number, first = 1): string[] =>
+  Array.from({ length: count }, (_, i) => `  - { name: compute-${first + i}, publicIp: 198.18.${Math.floor((first + i) / 250)}.${(first + i) % 250}, hardware: ${HARDWARE} }`);
+
+/** MANAGED with these client networks and `count` nodes; `extra` lines go after the region (line 2). */
+export function managedWithNodes(clientCidrs: readonly string[], count: number, extra: readonly string[] = []): string {
+  return edit(MANAGED, {
+    2: ['region: us-east-1', ...extra].join('\n'),
+    8: `  clientCidrs: [${clientCidrs.join(', ')}]`,
+    9: ['computeNodes:', ...nodeLines(count)].join('\n'),
+    10: null, 11: null, 12: null, 13: null, 14: null, 15: null, 16: null, 17: null,
+  });
+}

@@ -75,8 +75,8 @@ describe('diff --base REF', () => {
     expect(report.head).toBe('working tree');
     expect(report.stacks.map((s: { name: string; action: string }) => [s.name, s.action])).toEqual([['example', 'change']]);
     const rules = report.stacks[0].resources.flatMap((r: { rules: { text: string }[] }) => r.rules.map((c) => c.text));
-    expect(rules).toHaveLength(18); // nine rules, on the router's group and on the management group
-    expect(rules.every((t: string) => t.endsWith(' from 198.51.100.14/32'))).toBe(true);
+    // One all-traffic rule on the router's group and one on the management group (README, "Security groups").
+    expect(rules).toEqual(['all traffic from 198.51.100.14/32', 'all traffic from 198.51.100.14/32']);
     expect(git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
     expect([...worktreeDirs()].filter((d) => !before.has(d))).toEqual([]);
   }, 60_000);

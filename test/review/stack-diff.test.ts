@@ -105,6 +105,44 @@ describe('diffSyntheses', () => {
     expect(stack.warnings).toEqual([]);
   });
 
+  // One all-traffic rule per compute node and group (README, "Security groups"): the review must read -1 sensibly.
+  it('shows all-traffic (-1) rules as such, and warns when they open to a new network or to the internet', () => {
+    const before = fakeStack(EXAMPLE);
+    const rules = (doc: any) => doc.resource.aws_vpc_security_group_ingress_rule;
+    const allFrom = (cidr: string) => ({ ...rules(before)['compute-compute-1_gre'], ip_protocol: '-1', cidr_ipv4: cidr, description: `all traffic from ${cidr}` });
+    const node = structuredClone(before) as any;
+    rules(node)['compute-compute-4_all'] = allFrom('198.51.100.14/32');
+    rules(node)['compute-compute-1_gre'].ip_protocol = '-1';
+    const stack = diffStack('example', before, node);
+    expect(stack.resources.map((r) => [r.action, r.address, r.rules.map((c) => `${c.action} ${c.text}`)])).toEqual([
+      ['change', 'aws_vpc_security_group_ingress_rule.compute-compute-1_gre', ['remove gre from 198.51.100.11/32', 'add all traffic from 198.51.100.11/32']],
+      ['add', 'aws_vpc_security_group_ingress_rule.compute-compute-4_all', ['add all traffic from 198.51.100.14/32']],
+    ]);
+    expect(stack.warnings).toEqual([
+      expect.objectContaining({ kind: 'open-network', subject: '198.51.100.14/32', message: 'opens to a new network 198.51.100.14/32: all traffic on example-router' }),
+    ]);
+
+    const world = structuredClone(before) as any;
+    rules(world)['anything'] = allFrom('0.0.0.0/0');
+    expect(diffStack('example', before, world).warnings).toEqual([
+      expect.objectContaining({ kind: 'open-world', subject: '0.0.0.0/0', message: 'opens to the whole internet 0.0.0.0/0: all traffic on example-router' }),
+    ]);
+    const wide = structuredClone(before) as any;
+    rules(wide)['half'] = allFrom('128.0.0.0/1');
+    expect(diffStack('example', before, wide).warnings.map((w) => [w.kind, w.subject])).toEqual([['open-world', '128.0.0.0/1']]);
+
+    // All traffic from 16.0.0.0/5 opens tcp 5000 too: with 24.0.0.0/5 there, a /4's worth.
+    const mixed = structuredClone(before) as any;
+    rules(mixed)['clients-0_tcp-5000'].cidr_ipv4 = '24.0.0.0/5';
+    rules(mixed)['narrow-all'] = allFrom('16.0.0.0/5');
+    expect(diffStack('example', before, mixed).warnings.filter((w) => w.kind === 'open-world')).toEqual([
+      expect.objectContaining({
+        subject: '24.0.0.0/5 + 16.0.0.0/5',
+        message: 'opens to 6.25% of the internet through 2 networks (24.0.0.0/5, 16.0.0.0/5): tcp 5000 on example-router',
+      }),
+    ]);
+  });
+
   it('reports settings only when they really change', () => {
     const before = fakeStack(EXAMPLE);
     const after = structuredClone(before) as any;

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPUTE_NODE_PORTS } from '../../src/inventory/reference.ts';
 import { diffSyntheses, hasDifferences } from '../../src/review/stack-diff.ts';
 import { synthesize } from '../../src/review/synthesize.ts';
 import type { SynthesizedStacks } from '../../src/terraform/terraform-json.ts';
@@ -44,10 +43,12 @@ describe('diff of real syntheses', () => {
     expect(stack!.settings).toEqual([]);
     expect(stack!.resources.every((r) => r.action === 'add' && r.type === 'aws_vpc_security_group_ingress_rule')).toBe(true);
     const rules = stack!.resources.flatMap((r) => r.rules.map((c) => `${c.action} ${c.text}`)).sort();
-    // Each rule twice: on the router's group, and on the management group the router forwards to.
-    const once = COMPUTE_NODE_PORTS.map((p) => `add ${p.protocol === 'gre' ? 'gre' : `tcp ${p.port}`} from 198.51.100.14/32`);
-    expect(rules).toEqual([...once, ...once].sort());
-    expect(stack!.warnings.map((w) => [w.kind, w.subject])).toEqual([['open-network', '198.51.100.14/32']]);
+    // One all-traffic rule (IP protocol -1) on the router's group, one on the management group the router forwards to.
+    expect(rules).toEqual(['add all traffic from 198.51.100.14/32', 'add all traffic from 198.51.100.14/32']);
+    expect(stack!.resources.map((r) => r.name).sort()).toEqual([expect.stringMatching(/^compute-access-compute-4_all_/), expect.stringMatching(/^compute-forwarded-compute-4_all_/)]);
+    expect(stack!.warnings.map((w) => [w.kind, w.subject, w.message])).toEqual([
+      ['open-network', '198.51.100.14/32', 'opens to a new network 198.51.100.14/32: all traffic on example-router; all traffic on example-management'],
+    ]);
   });
 
   it("shows a changed instance type as that one attribute's change, with its warning", () => {

@@ -60,6 +60,6 @@ describe('EC2 compute node', () => {
   });
 
   it('still gets its rules on the router like every node', () => {
-    expect(s).toHaveResourceWithProperties('aws_vpc_security_group_ingress_rule', { cidr_ipv4: '198.51.100.12/32', ip_protocol: '47' });
+    expect(s).toHaveResourceWithProperties('aws_vpc_security_group_ingress_rule', { cidr_ipv4: '198.51.100.12/32', ip_protocol: '-1' });
   });
 });

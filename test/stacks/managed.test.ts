@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ManagedController } from '../../src/inventory/model.ts';
-import { CANONICAL_AMI_OWNER, COMPUTE_NODE_PORTS, PORT_FORWARDS } from '../../src/inventory/reference.ts';
+import { CANONICAL_AMI_OWNER, PORT_FORWARDS } from '../../src/inventory/reference.ts';
 import { OUTPUT_NAMES, parseStackOutputs } from '../../src/inventory/stack-outputs.ts';
 import { CLUSTER_TAG, SERVICE_TAG } from '../../stacks/tags.ts';
 import { dataRef, ingressLines, modelOf, ref, resources, stackView, synthFile, synthModel, type Block } from './helpers.ts';
@@ -117,16 +117,19 @@ describe('router security group', () => {
     const fromClients = ingressLines(s, routerGroup).filter((l) => l.endsWith('from 203.0.113.0/24'));
     expect(fromClients).toEqual([...PORT_FORWARDS.map((f) => `tcp ${f.port} from 203.0.113.0/24`), 'tcp 22 from 203.0.113.0/24'].sort());
   });
-  it.each(s.model.computeNodes.map((n) => [n.name, n.publicIp] as const))('lets compute node %s in on GRE and the service ports from its /32', (name, ip) => {
-    const lines = ingressLines(s, routerGroup).filter((l) => l.endsWith(`from ${ip}/32`));
-    expect(lines).toEqual(COMPUTE_NODE_PORTS.map((p) => (p.protocol === 'gre' ? `gre from ${ip}/32` : `tcp ${p.port} from ${ip}/32`)).sort());
-    expect(lines).toEqual(expect.arrayContaining([`gre from ${ip}/32`, `tcp 35357 from ${ip}/32`, `tcp 5672 from ${ip}/32`, `tcp 3306 from ${ip}/32`]));
+  // One rule per node, whatever the ports: the router's iptables restricts them (README, "Security groups").
+  it.each(s.model.computeNodes.map((n) => [n.name, n.publicIp] as const))('lets compute node %s in with one all-traffic rule from its /32', (name, ip) => {
+    expect(ingressLines(s, routerGroup).filter((l) => l.endsWith(`from ${ip}/32`))).toEqual([`all from ${ip}/32`]);
     const rules = resources(s, 'aws_vpc_security_group_ingress_rule').filter((r) => r.cidr_ipv4 === `${ip}/32`);
-    for (const r of rules) expect(r.description).toMatch(new RegExp(`compute node ${name}$`));
-    expect(rules.find((r) => r.ip_protocol === '47')?.description).toMatch(/GRE \(IP protocol 47\)/);
+    expect(rules).toHaveLength(2);
+    for (const r of rules) {
+      expect(r.ip_protocol).toBe('-1');
+      expect(r.from_port).toBeUndefined();
+      expect(r.description).toContain(`compute node ${name}`);
+    }
   });
   it('has nothing else: no rule open to the world, no inline rules', () => {
-    expect(ingressLines(s, routerGroup)).toHaveLength(PORT_FORWARDS.length + 1 + COMPUTE_NODE_PORTS.length * s.model.computeNodes.length);
+    expect(ingressLines(s, routerGroup)).toHaveLength(PORT_FORWARDS.length + 1 + s.model.computeNodes.length);
     for (const g of resources(s, 'aws_security_group')) {
       expect(g.ingress).toBeUndefined();
       expect(g.egress).toBeUndefined();
@@ -143,9 +146,7 @@ describe('management security group', () => {
   // The router's DNAT keeps the source address, so the VMs' group must admit what the router forwards.
   it('admits the management network, the forwarded VM ports from the client networks, and the compute nodes', () => {
     const vmPorts = [...new Set(PORT_FORWARDS.map((f) => f.vmPort))];
-    const nodes = s.model.computeNodes.flatMap((n) =>
-      COMPUTE_NODE_PORTS.map((p) => (p.protocol === 'gre' ? `gre from ${n.publicIp}/32` : `tcp ${p.port} from ${n.publicIp}/32`)),
-    );
+    const nodes = s.model.computeNodes.map((n) => `all from ${n.publicIp}/32`);
     expect(ingressLines(s, managementGroup)).toEqual(
       ['all from 192.168.100.0/24', ...vmPorts.map((p) => `tcp ${p} from 203.0.113.0/24`), ...nodes].sort(),
     );

@@ -61,6 +61,17 @@ describe('ingress open to the world', () => {
     expect(policed((s) => rule(s, 'wide', { port: 22, cidr: '0.0.0.0/2' }))).toThrow(/bad\/wide: .*opens TCP 22 to the world \(0\.0\.0\.0\/2\)/);
     expect(policed((s) => rule(s, 'two', { port: 22, cidr: '10.0.0.0/8' }) && rule(s, 'three', { port: 22, cidr: '172.16.0.0/12' }))).not.toThrow();
   });
+  // The one-rule-per-node design (README, "Security groups") relies on -1 rules: the policy reads them as every port.
+  it('fails on an all-traffic (-1) rule from a wide network, and counts all-traffic networks toward every port', () => {
+    expect(policed((s) => rule(s, 'wide-all', { protocol: '-1', cidr: '0.0.0.0/1' }), [5000])).toThrow(/bad\/wide-all: .*opens all traffic to the world \(0\.0\.0\.0\/1\)/);
+    expect(
+      policed((s) => {
+        rule(s, 'all-low', { protocol: '-1', cidr: '16.0.0.0/5' });
+        rule(s, 'ssh-high', { port: 22, cidr: '24.0.0.0/5' });
+      }),
+    ).toThrow(/bad\/ssh-high, bad\/all-low: together opens TCP 22 to the world \(24\.0\.0\.0\/5 \+ 16\.0\.0\.0\/5: 6\.25% of IPv4\)/);
+    expect(policed((s) => rule(s, 'node', { protocol: '-1', cidr: '198.51.100.11/32' }) && rule(s, 'ssh', { port: 22, cidr: '203.0.113.0/24' }))).not.toThrow();
+  });
   it('fails on inline rules and on overrides that open the world', () => {
     expect(policed((s) => new SecurityGroup(s, 'inline', { tags, ingress: [{ fromPort: 22, toPort: 22, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] }] }))).toThrow(
       /inline: aws_security_group opens TCP 22/,

@@ -9,7 +9,8 @@ import { ServiceVmInstance } from '../../stacks/service-vm.ts';
 import { ClientFirewall } from '../../stacks/client-firewall.ts';
 import { ClusterSecurityGroup } from '../../stacks/security-group.ts';
 import { ClusterKeyPair } from '../../stacks/key-pair.ts';
-import { PORT_FORWARDS } from '../../src/inventory/reference.ts';
+import { ManagementFirewall } from '../../stacks/management-firewall.ts';
+import type { PlannedRule } from '../../src/inventory/security-group-rules.ts';
 import { modelOf, ref, resources, synthModel } from './helpers.ts';
 
 const example = readFileSync('inventory/example.yaml', 'utf8');
@@ -54,9 +55,21 @@ describe('construct properties', () => {
   it('keep the world out of SSH even when any client may reach the forwards', () => {
     const s = stack();
     const routerGroup = new ClusterSecurityGroup(s, 'g', { cluster: 'x', role: 'router', description: 'd', vpcId: 'vpc-1' });
-    expect(() => new ClientFirewall(s, 'c', { routerGroup, forwards: PORT_FORWARDS, clientCidrs: ['0.0.0.0/0'] })).toThrow(/^ClientFirewall: clientCidrs\[0\] 0\.0\.0\.0\/0 opens the forwarded ports/);
-    expect(() => new ClientFirewall(s, 'd', { routerGroup, forwards: PORT_FORWARDS, clientCidrs: ['0.0.0.0/0'], allowAnyClient: true })).toThrow(
+    expect(() => new ClientFirewall(s, 'c', { routerGroup, rules: [], clientCidrs: ['0.0.0.0/0'] })).toThrow(/^ClientFirewall: clientCidrs\[0\] 0\.0\.0\.0\/0 opens the forwarded ports/);
+    expect(() => new ClientFirewall(s, 'd', { routerGroup, rules: [], clientCidrs: ['0.0.0.0/0'], allowAnyClient: true })).toThrow(
       /^ClientFirewall: clientCidrs must name at least one network other than 0\.0\.0\.0\/0/,
+    );
+  });
+
+  it('create only rules of the plan that fit them: from the client networks, and the management network admitted', () => {
+    const s = stack();
+    const routerGroup = new ClusterSecurityGroup(s, 'g', { cluster: 'x', role: 'router', description: 'd', vpcId: 'vpc-1' });
+    const stray: PlannedRule = { id: 'ssh', protocol: 'tcp', port: 22, cidr: '198.51.100.0/24', description: 'SSH', source: 'client', path: [] };
+    expect(() => new ClientFirewall(s, 'c', { routerGroup, rules: [stray], clientCidrs: ['203.0.113.0/24'] })).toThrow(
+      'ClientFirewall: rules ssh is from 198.51.100.0/24, which is not among clientCidrs',
+    );
+    expect(() => new ManagementFirewall(s, 'm', { cluster: 'x', vpcId: 'vpc-1', managementCidr: '10.0.100.0/24', rules: [] })).toThrow(
+      'ManagementFirewall: rules must admit all traffic from the management network 10.0.100.0/24',
     );
   });
 });
