@@ -81,8 +81,6 @@ const CASES: Record<string, DeployCase> = {
   'cluster-25': {
     inventory: async () => managedInventory(root, 'cluster-25', ['203.0.113.0/24', '192.0.2.0/24'], physicalNodes(25)),
     extraNode: async () => physicalNodes(1, 26)[0]!,
-    pending:
-      'the 25-node cluster needs the security-group design of branch quota13 (issue 13, quotas): today each node adds 9 rules to two groups and AWS (and moto) refuse the 61st rule of a group',
   },
 };
 
