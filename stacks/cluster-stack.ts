@@ -182,6 +182,7 @@ export class ClusterStack extends TerraformStack {
     const plan = groupsByRole(this.model);
     new ExistingControllerAccess(this, 'controller-access', {
       cluster: this.model.name,
+      region: this.model.region,
       greSecurityGroup: c.greSecurityGroup,
       keystoneSecurityGroup: c.keystoneSecurityGroup,
       ...(c.vpcId ? { vpcId: c.vpcId } : {}),
