@@ -64,22 +64,24 @@ export class UbuntuAmi extends Construct {
       imageId = Fn.element(candidates.ids, 0) as string;
     }
 
-    const types = [...new Set(nonEmpty(C, 'instanceTypes', props.instanceTypes))].sort();
-    // Plain references inside the condition's own expression (a token would nest a second `${}`).
-    const enaOfTypes = types.map((t) => `data.aws_ec2_instance_type.${new DataAwsEc2InstanceType(this, `type-${t}`, { instanceType: t }).friendlyUniqueId}.ena_support`);
-    const image = new DataAwsAmi(this, 'image', {
-      includeDeprecated: true,
-      filter: [{ name: 'image-id', values: [imageId] }],
-      lifecycle: {
-        postcondition: [
-          {
-            // Nitro types (t3, m5, ...) only have ENA network adapters: without the driver the VM has no network.
-            condition: `\${self.ena_support || !contains([${enaOfTypes.join(', ')}], "required")}`,
-            errorMessage: `The Ubuntu image has no ENA support, which the cluster's Nitro instance types (${types.join(', ')}) require: set amiId in the inventory to an image with ENA support, or choose instance types without ENA (e.g. t2, m4).`,
-          },
-        ],
-      },
-    });
+    const image = new DataAwsAmi(this, 'image', { includeDeprecated: true, filter: [{ name: 'image-id', values: [imageId] }] });
+    // Nitro types (t3, m5, ...) only have ENA network adapters: without the driver the VM has no
+    // network. Checked on each type (not on the image, whose lookup then stays the same when a
+    // type changes): a plain reference inside the condition (a token would nest a second `${}`).
+    const imageEna = `data.aws_ami.${image.friendlyUniqueId}.ena_support`;
+    for (const t of [...new Set(nonEmpty(C, 'instanceTypes', props.instanceTypes))].sort()) {
+      new DataAwsEc2InstanceType(this, `type-${t}`, {
+        instanceType: t,
+        lifecycle: {
+          postcondition: [
+            {
+              condition: `\${self.ena_support != "required" || ${imageEna}}`,
+              errorMessage: `${t} requires ENA (a Nitro type), and the Ubuntu image has no ENA support: set amiId in the inventory to an image with ENA support, or choose instance types without ENA (e.g. t2, m4).`,
+            },
+          ],
+        },
+      });
+    }
     this.imageId = image.id;
   }
 }
