@@ -37,7 +37,33 @@ export function labAvailable(): { ok: boolean; reason?: string } {
   return { ok: true };
 }
 
-/** Lab tests skip when the lab is unavailable, except in CI, where they must run (and so fail). */
-export function skipLabTests(): boolean {
-  return !labAvailable().ok && !process.env.CI;
+const HOW_TO_RUN =
+  'run them as root through `npm test` (test/isolated.sh) with Debian\'s openssh-server, iptables and iproute2 installed (.ci/run installs them)';
+const said = new Set<string>();
+
+export interface SkipLabOptions {
+  /** @default labAvailable */
+  readonly availability?: () => { ok: boolean; reason?: string };
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where the skip line goes. @default standard error */
+  readonly write?: (line: string) => void;
+  /** Reasons already told. @default one set per test process */
+  readonly once?: Set<string>;
+}
+
+/**
+ * Lab tests skip when the lab is unavailable, saying once why and how to run them (a silent skip
+ * looks like a pass); in CI they must run, and so fail.
+ */
+export function skipLabTests(options: SkipLabOptions = {}): boolean {
+  const { ok, reason } = (options.availability ?? labAvailable)();
+  if (ok || (options.env ?? process.env).CI) return false;
+  const once = options.once ?? said;
+  const line = `lab tests skipped: ${reason}; ${HOW_TO_RUN}\n`;
+  if (!once.has(line)) {
+    once.add(line);
+    (options.write ?? ((l: string) => process.stderr.write(l)))(line);
+  }
+  return true;
 }

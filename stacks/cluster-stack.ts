@@ -16,11 +16,13 @@ import { ClusterKeyPair } from './key-pair.ts';
 import { ManagementFirewall } from './management-firewall.ts';
 import { ManagementNetwork } from './management-network.ts';
 import { PropsError } from './props.ts';
+import { requireVersions } from './provider-versions.ts';
 import { Router } from './router.ts';
 import { ClusterSecurityGroup } from './security-group.ts';
 import { ServiceVmInstance } from './service-vm.ts';
 import { StateBackend } from './state-backend.ts';
 import { CLUSTER_TAG } from './tags.ts';
+import { imdsTokens } from './service-vm.ts';
 import { UbuntuAmi } from './ubuntu-ami.ts';
 
 export interface ClusterStackProps {
@@ -43,6 +45,7 @@ export class ClusterStack extends TerraformStack {
     this.model = model;
 
     new AwsProvider(this, 'aws', { region: model.region, defaultTags: [{ tags: { [CLUSTER_TAG]: model.name } }] });
+    requireVersions(this);
     new StateBackend(this, 'state', {
       stackName: model.name,
       ...(model.state?.s3 ? { s3: model.state.s3 } : {}),
@@ -66,8 +69,16 @@ export class ClusterStack extends TerraformStack {
       vpcCidr: c.vpcCidr,
       publicSubnetCidr: c.publicSubnetCidr,
       managementCidr: c.managementCidr,
+      availabilityZone: c.availabilityZone,
     });
-    const ami = new UbuntuAmi(this, 'ubuntu', { series: this.model.ubuntuSeries, release: this.model.ubuntuRelease });
+    const ami = new UbuntuAmi(this, 'ubuntu', {
+      series: this.model.ubuntuSeries,
+      release: this.model.ubuntuRelease,
+      region: this.model.region,
+      instanceTypes: [...c.serviceVms.map((vm) => vm.instanceType), ...this.model.computeNodes.flatMap((n) => (n.ec2 ? [n.ec2.instanceType] : []))],
+      ...(this.model.amiId ? { imageId: this.model.amiId } : {}),
+    });
+    const metadataTokens = imdsTokens(this.model.ubuntuSeries);
     const key = new ClusterKeyPair(this, 'key', { cluster, keyName: c.keyName, ...(c.publicKeyFile ? { publicKeyFile: c.publicKeyFile } : {}) });
 
     const routerGroup = new ClusterSecurityGroup(this, 'router-security-group', {
@@ -108,6 +119,8 @@ export class ClusterStack extends TerraformStack {
       managementSecurityGroupId: onlyGroup(idsOf(INTERFACE_GROUPS.routerManagement)),
       imageId: ami.imageId,
       keyName: key.keyName,
+      metadataTokens,
+      internetGateway: network.internetGateway,
     });
     network.routeThroughRouter(router.managementInterfaceId);
 
@@ -124,6 +137,7 @@ export class ClusterStack extends TerraformStack {
         securityGroupIds: idsOf(INTERFACE_GROUPS.serviceVm),
         imageId: ami.imageId,
         keyName: key.keyName,
+        metadataTokens,
       });
       vms.set(vm.name, { ip: vm.ip, dns: instance.privateDns });
     }
@@ -150,6 +164,7 @@ export class ClusterStack extends TerraformStack {
           securityGroupIds: idsOf(INTERFACE_GROUPS.ec2ComputeNode),
           imageId: ami.imageId,
           keyName: key.keyName,
+          metadataTokens,
         });
       }
     }
@@ -167,6 +182,7 @@ export class ClusterStack extends TerraformStack {
     const plan = groupsByRole(this.model);
     new ExistingControllerAccess(this, 'controller-access', {
       cluster: this.model.name,
+      region: this.model.region,
       greSecurityGroup: c.greSecurityGroup,
       keystoneSecurityGroup: c.keystoneSecurityGroup,
       ...(c.vpcId ? { vpcId: c.vpcId } : {}),

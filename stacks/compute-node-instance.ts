@@ -11,7 +11,7 @@ import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment/inde
 import { Construct } from 'constructs';
 import type { HardwareMinimums } from '../src/inventory/reference.ts';
 import { ipv4, nonEmpty, positive, PropsError, required } from './props.ts';
-import { instanceBase } from './service-vm.ts';
+import { instanceBase, type MetadataTokens } from './service-vm.ts';
 import { clusterTags } from './tags.ts';
 
 export interface ComputeNodeInstanceProps {
@@ -33,6 +33,8 @@ export interface ComputeNodeInstanceProps {
   readonly imageId: string;
   /** EC2 key pair for the first login. */
   readonly keyName: string;
+  /** IMDSv2 tokens required, or optional for an image whose cloud-init knows only IMDSv1. @default 'required' */
+  readonly metadataTokens?: MetadataTokens;
   /** Root volume size in GiB. @default 40 */
   readonly rootDiskGiB?: number;
   /** EBS type of the data volume. @default 'gp3' */
@@ -74,6 +76,7 @@ export class ComputeNodeInstance extends Construct {
         diskGiB: positive(C, 'rootDiskGiB', props.rootDiskGiB ?? 40),
         imageId: required(C, 'imageId', props.imageId),
         keyName: required(C, 'keyName', props.keyName),
+        ...(props.metadataTokens ? { metadataTokens: props.metadataTokens } : {}),
       }),
       subnetId: required(C, 'subnetId', props.subnetId),
       vpcSecurityGroupIds: securityGroups,
@@ -100,6 +103,8 @@ export class ComputeNodeInstance extends Construct {
 
     // The address is the operator's, so destroying the stack never releases it.
     const eip = new DataAwsEip(this, 'public-ip', { publicIp: ipv4(C, 'publicIp', props.publicIp) });
-    new EipAssociation(this, 'public-ip-association', { allocationId: eip.id, instanceId: instance.id });
+    // On the primary interface, not the instance: with NIC2 attached the instance has two
+    // interfaces and AWS refuses an association by instance.
+    new EipAssociation(this, 'public-ip-association', { allocationId: eip.id, networkInterfaceId: instance.primaryNetworkInterfaceId });
   }
 }

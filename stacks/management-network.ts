@@ -36,6 +36,8 @@ export class ManagementNetwork extends Construct {
   readonly managementCidr: string;
   /** The availability zone both subnets are in (instances and volumes must match it). */
   readonly availabilityZone: string;
+  /** The VPC's internet gateway, for what AWS refuses to create before it (Elastic IPs). */
+  readonly internetGateway: InternetGateway;
   private readonly cluster: string;
   private readonly managementRoutes: RouteTable;
   private defaultRoute?: Route;
@@ -68,6 +70,7 @@ export class ManagementNetwork extends Construct {
     this.availabilityZone = publicSubnet.availabilityZone;
 
     const igw = new InternetGateway(this, 'internet-gateway', { vpcId: vpc.id, tags: tags('internet-gateway') });
+    this.internetGateway = igw;
     const publicRoutes = new RouteTable(this, 'public-routes', { vpcId: vpc.id, tags: tags('public-routes') });
     new Route(this, 'public-default-route', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
     new RouteTableAssociation(this, 'public-routes-association', { subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
@@ -76,7 +79,7 @@ export class ManagementNetwork extends Construct {
     const managementSubnet = new Subnet(this, 'management', {
       vpcId: vpc.id,
       cidrBlock: this.managementCidr,
-      availabilityZone: publicSubnet.availabilityZone,
+      availabilityZone: props.availabilityZone ?? publicSubnet.availabilityZone,
       mapPublicIpOnLaunch: false,
       tags: tags('management'),
     });

@@ -2,6 +2,7 @@
 import { Instance, type InstanceConfig } from '@cdktf/provider-aws/lib/instance/index.js';
 import { Construct } from 'constructs';
 import type { ServiceVm } from '../src/inventory/model.ts';
+import { UBUNTU_IMDSV1_ONLY_SERIES } from '../src/inventory/reference.ts';
 import { ipv4, nonEmpty, positive, required } from './props.ts';
 import { clusterTags, SERVICE_TAG } from './tags.ts';
 
@@ -23,18 +24,35 @@ export interface ServiceVmProps {
   readonly keyName: string;
   /** EBS type of the root volume. @default 'gp3' */
   readonly volumeType?: string;
+  /** IMDSv2 tokens required, or optional for an image whose cloud-init knows only IMDSv1. @default 'required' */
+  readonly metadataTokens?: MetadataTokens;
 }
 
-/** The shared parts of every cluster instance: image, size, key, encrypted root volume, IMDSv2, tags. */
-export function instanceBase(cluster: string, service: string, props: { instanceType: string; diskGiB: number; imageId: string; keyName: string; volumeType?: string }): InstanceConfig {
+/** Whether the instance metadata service requires IMDSv2 tokens. */
+export type MetadataTokens = 'required' | 'optional';
+
+/**
+ * IMDSv2 only, except on series whose cloud-init knows only IMDSv1 (trusty): there a required
+ * token leaves the VM without its SSH key, unreachable.
+ */
+export function imdsTokens(series: string): MetadataTokens {
+  return UBUNTU_IMDSV1_ONLY_SERIES.has(series) ? 'optional' : 'required';
+}
+
+/** The shared parts of every cluster instance: image, size, key, encrypted root volume, metadata service, tags. */
+export function instanceBase(
+  cluster: string,
+  service: string,
+  props: { instanceType: string; diskGiB: number; imageId: string; keyName: string; volumeType?: string; metadataTokens?: MetadataTokens },
+): InstanceConfig {
   const tags = clusterTags(cluster, service, { [SERVICE_TAG]: service });
   return {
     ami: props.imageId,
     instanceType: props.instanceType,
     keyName: props.keyName,
     rootBlockDevice: { volumeSize: props.diskGiB, volumeType: props.volumeType ?? 'gp3', encrypted: true, tags },
-    // IMDSv2 only: the Juju VM runs tools that fetch URLs on others' behalf.
-    metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+    // IMDSv2 where the image can use it: the Juju VM runs tools that fetch URLs on others' behalf.
+    metadataOptions: { httpTokens: props.metadataTokens ?? 'required', httpEndpoint: 'enabled' },
     tags,
   };
 }
@@ -57,6 +75,7 @@ export class ServiceVmInstance extends Construct {
         imageId: required(C, 'imageId', props.imageId),
         keyName: required(C, 'keyName', props.keyName),
         ...(props.volumeType ? { volumeType: props.volumeType } : {}),
+        ...(props.metadataTokens ? { metadataTokens: props.metadataTokens } : {}),
       }),
       subnetId: required(C, 'subnetId', props.subnetId),
       privateIp: ipv4(C, 'vm.ip', vm.ip),

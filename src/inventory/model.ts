@@ -35,6 +35,8 @@ export interface ManagedController {
   readonly publicSubnetCidr: string;
   readonly managementCidr: string;
   readonly clientCidrs: readonly string[];
+  /** Zone of both subnets. */
+  readonly availabilityZone: string;
   readonly allowAnyClient: boolean;
   readonly keyName: string;
   readonly publicKeyFile?: string;
@@ -67,6 +69,8 @@ export interface ClusterModel {
   readonly ubuntuSeries: string;
   /** e.g. 14.04 for trusty. */
   readonly ubuntuRelease: string;
+  /** The AMI pinned by the inventory; default: the newest Canonical image of the series. */
+  readonly amiId?: string;
   readonly state: Inventory['state'];
   readonly ssh: Inventory['ssh'];
   readonly minimums: HardwareMinimums;
@@ -107,6 +111,8 @@ export function toModel(inv: Inventory, sourceFile: string): ClusterModel {
       publicSubnetCidr: c.publicSubnetCidr,
       managementCidr: c.managementCidr,
       clientCidrs: c.clientCidrs,
+      // Explicit, so every instance type is created in the one zone both subnets share.
+      availabilityZone: c.availabilityZone ?? `${inv.region}a`,
       allowAnyClient: c.allowAnyClient,
       keyName: c.keyName ?? `opencloud-${inv.name}`,
       ...(c.publicKeyFile ? { publicKeyFile: c.publicKeyFile } : {}),
@@ -131,6 +137,7 @@ export function toModel(inv: Inventory, sourceFile: string): ClusterModel {
     region: inv.region,
     ubuntuSeries: inv.ubuntuSeries,
     ubuntuRelease: UBUNTU_RELEASES[inv.ubuntuSeries] ?? inv.ubuntuSeries,
+    ...(inv.amiId ? { amiId: inv.amiId } : {}),
     state: inv.state,
     ssh: inv.ssh,
     minimums: inv.minimums,

@@ -55,6 +55,15 @@ export const UBUNTU_RELEASES: Readonly<Record<string, string>> = {
   noble: '24.04',
 };
 
+/** Series whose Canonical AMIs are named `ubuntu/images/hvm-ssd-gp3/...` (gp3 root volume) instead of `hvm-ssd/`. */
+export const UBUNTU_GP3_IMAGE_SERIES: ReadonlySet<string> = new Set(['noble']);
+
+/**
+ * Series whose cloud-init reads the instance metadata with IMDSv1 only (trusty's 0.7.5): requiring
+ * IMDSv2 tokens there leaves the VM without its SSH key.
+ */
+export const UBUNTU_IMDSV1_ONLY_SERIES: ReadonlySet<string> = new Set(['trusty']);
+
 /**
  * AWS's default VPC quotas the stack must fit in, per region (Service Quotas, Amazon VPC):
  * "Inbound or outbound rules per security group" and "Security groups per network interface".

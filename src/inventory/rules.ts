@@ -68,6 +68,9 @@ function checkManaged(inv: Inventory, report: Report) {
   if (c.kind !== 'managed') return;
   const at = (...rest: (string | number)[]): Path => ['controller', ...rest];
 
+  if (c.availabilityZone !== undefined && c.availabilityZone.slice(0, -1) !== inv.region) {
+    report(at('availabilityZone'), `${c.availabilityZone} is not a zone of region ${inv.region}`);
+  }
   for (const key of ['vpcCidr', 'publicSubnetCidr', 'managementCidr'] as const) {
     if (!isNetworkAddress(c[key])) report(at(key), `${c[key]} is not a network address; host bits must be zero`);
   }

@@ -144,6 +144,8 @@ const managedController = strict({
   publicSubnetCidr: cidr,
   managementCidr: cidr.default(DEFAULT_MANAGEMENT_CIDR),
   clientCidrs: z.array(cidr).min(1, 'must name at least one client network'),
+  /** Availability zone of both subnets (every instance type of the cluster must be offered there); default: the region's zone a. */
+  availabilityZone: z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d[a-z]$/, 'must be an availability zone such as us-east-1a').optional(),
   /** Lets 0.0.0.0/0 into clientCidrs: the forwarded ports open to the world. */
   allowAnyClient: z.boolean().default(false),
   /** EC2 key pair the service VMs are launched with; created from publicKeyFile when that is given. */
@@ -188,6 +190,8 @@ export const InventorySchema = strict({
       error: `must be an Ubuntu series: ${Object.keys(UBUNTU_RELEASES).join(', ')}`,
     })
     .default(DEFAULT_UBUNTU_SERIES),
+  /** The AMI every VM boots, instead of the newest Canonical image of ubuntuSeries. */
+  amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'must be an AMI id such as ami-0123456789abcdef0').optional(),
   state: strict({
     s3: strict({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),

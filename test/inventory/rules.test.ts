@@ -4,6 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { EXISTING, MANAGED, edit, problems } from './fixtures.ts';
 
 describe('cross-field checks', () => {
+  it('refuses an availability zone of another region', () => {
+    expect(problems(edit(MANAGED, { 3: 'controller:\n  availabilityZone: eu-west-1a' }))).toEqual([
+      '4:21: controller.availabilityZone: eu-west-1a is not a zone of region us-east-1',
+    ]);
+  });
   it('refuses a forward of port 22, the router\'s own SSH port', () => {
     const forwards = (port: number) =>
       edit(MANAGED, { 8: `  clientCidrs: [203.0.113.0/24]\n  forwards:\n    - { port: 5000, vm: keystone, vmPort: 5000 }\n    - { port: ${port}, vm: nova-cloud-controller, vmPort: 22 }` });

@@ -39,7 +39,7 @@ describe('synthesize', () => {
     synthesize([example, existing], { outdir });
     expect(existsSync(join(outdir, 'stacks/example/cdk.tf.json'))).toBe(true);
     const lines = formatSummary(summarizeStack(outdir, 'example'));
-    expect(lines[0]).toMatch(/^example: 51 resources, 1 data sources, local state -> .*stacks\/example\/cdk\.tf\.json$/);
+    expect(lines[0]).toMatch(/^example: 50 resources, 5 data sources, local state -> .*stacks\/example\/cdk\.tf\.json$/);
     expect(lines[1]).toContain('aws_instance 10');
     expect(lines[1]).toContain('aws_vpc_security_group_ingress_rule 23');
     expect(lines[3]).toBe('  outputs: hosts_block, juju_host, router_management_ip, router_public_ip, service_vm_ips');

@@ -14,17 +14,27 @@ const c = s.model.controller as ExistingController;
 const text = readFileSync('inventory/install-cloud.yaml', 'utf8');
 
 describe('existing controller', () => {
-  it('looks the two Juju security groups up by name, never creating them', () => {
-    expect(dataSources(s, 'aws_security_group')).toEqual([
-      { filter: [{ name: 'group-name', values: ['juju-amazon-6'] }] },
-      { filter: [{ name: 'group-name', values: ['juju-amazon-3'] }] },
-    ]);
+  it('looks the two Juju security groups up by name, never creating them, and fails at plan unless each name matches one group', () => {
+    const lookups = dataSources(s, 'aws_security_groups');
+    expect(lookups.map((g) => g.filter)).toEqual([[{ name: 'group-name', values: ['juju-amazon-6'] }], [{ name: 'group-name', values: ['juju-amazon-3'] }]]);
+    for (const g of lookups) {
+      const [one] = (g.lifecycle as { postcondition: { condition: string; error_message: string }[] }).postcondition;
+      expect(one!.condition).toBe('${length(self.ids) == 1}');
+      expect(one!.error_message).toMatch(/^controller\.(gre|keystone)SecurityGroup "juju-amazon-[63]" must name exactly one security group in us-east-1, not \$\{length\(self\.ids\)\}: set controller\.vpcId, or give the group's ID \(sg-\.\.\.\)\.$/);
+    }
     expect(s.json.resource.aws_security_group).toBeUndefined();
   });
 
+  it('takes group IDs (sg-...) as they are, looked up by ID', () => {
+    const byId = synthModel(modelOf(text.replace('juju-amazon-6', 'sg-0123456789abcdef0')));
+    expect(dataSources(byId, 'aws_security_group')).toEqual([{ id: 'sg-0123456789abcdef0' }]);
+    expect(dataSources(byId, 'aws_security_groups').map((g) => g.filter)).toEqual([[{ name: 'group-name', values: ['juju-amazon-3'] }]]);
+    expect(byId).toHaveResourceWithProperties('aws_vpc_security_group_ingress_rule', { ip_protocol: '47', security_group_id: '${data.aws_security_group.controller-access_gre-group_1B769C84.id}' });
+  });
+
   it('adds GRE to the first and TCP 35357 to the second, from each node /32, and nothing else', () => {
-    const gre = dataRef(s, 'aws_security_group', 'controller-access_gre-group');
-    const keystone = dataRef(s, 'aws_security_group', 'controller-access_keystone-group');
+    const gre = `\${element(${dataRef(s, 'aws_security_groups', 'controller-access_gre-group', 'ids').slice(2, -1)}, 0)}`;
+    const keystone = `\${element(${dataRef(s, 'aws_security_groups', 'controller-access_keystone-group', 'ids').slice(2, -1)}, 0)}`;
     expect(Object.keys(s.json.resource)).toEqual(['aws_vpc_security_group_ingress_rule']);
     const rules = resources(s, 'aws_vpc_security_group_ingress_rule');
     expect(rules).toHaveLength(2);
@@ -48,7 +58,8 @@ describe('existing controller', () => {
 
   it('narrows the lookup to the VPC when vpcId is given', () => {
     const withVpc = synthModel(modelOf(text.replace('  jujuHost:', '  vpcId: vpc-0123456789abcdef0\n  jujuHost:')));
-    for (const g of dataSources(withVpc, 'aws_security_group')) {
+    expect(dataSources(withVpc, 'aws_security_groups')).toHaveLength(2);
+    for (const g of dataSources(withVpc, 'aws_security_groups')) {
       expect(g.filter).toContainEqual({ name: 'vpc-id', values: ['vpc-0123456789abcdef0'] });
     }
   });

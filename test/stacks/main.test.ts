@@ -56,7 +56,7 @@ describe('stacks/main.ts', () => {
     expect(r.stdout.split('\n')).toEqual([
       'install-cloud: 2 resources, 2 data sources, local state -> cdktf.out/stacks/install-cloud/cdk.tf.json',
       '  resources: aws_vpc_security_group_ingress_rule 2',
-      '  data: aws_security_group 2',
+      '  data: aws_security_groups 2',
       '  outputs: hosts_block, juju_host',
       '',
     ]);

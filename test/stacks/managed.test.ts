@@ -1,10 +1,11 @@
 // The managed controller of inventory/example.yaml, synthesized once for the whole file.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ManagedController } from '../../src/inventory/model.ts';
 import { CANONICAL_AMI_OWNER, PORT_FORWARDS } from '../../src/inventory/reference.ts';
 import { OUTPUT_NAMES, parseStackOutputs } from '../../src/inventory/stack-outputs.ts';
 import { CLUSTER_TAG, SERVICE_TAG } from '../../stacks/tags.ts';
-import { dataRef, ingressLines, ref, resources, stackView, synthFile, type Block } from './helpers.ts';
+import { dataRef, ingressLines, modelOf, ref, resources, stackView, synthFile, synthModel, type Block } from './helpers.ts';
 
 const s = synthFile('inventory/example.yaml');
 const c = s.model.controller as ManagedController;
@@ -13,7 +14,6 @@ const managementGroup = ref(s, 'aws_security_group', 'management-firewall_securi
 const publicSubnet = ref(s, 'aws_subnet', 'network_public');
 const managementSubnet = ref(s, 'aws_subnet', 'network_management');
 const managementNic = ref(s, 'aws_network_interface', 'router_management-interface');
-const publicNic = ref(s, 'aws_network_interface', 'router_public-interface');
 
 describe('provider and state', () => {
   it('uses the inventory region and tags everything with the cluster by default', () => {
@@ -33,6 +33,11 @@ describe('management network', () => {
       gateway_id: ref(s, 'aws_internet_gateway', 'network_internet-gateway'),
     });
     expect(s).toHaveResourceWithProperties('aws_route_table_association', { subnet_id: publicSubnet });
+  });
+  it('puts both subnets in one explicit availability zone, by default the region\'s first (a)', () => {
+    for (const subnet of resources(s, 'aws_subnet')) expect(subnet.availability_zone).toBe('us-east-1a');
+    const pinned = synthModel(modelOf(readFileSync('inventory/example.yaml', 'utf8').replace('  vpcCidr:', '  availabilityZone: us-east-1d\n  vpcCidr:'), 'az.yaml'));
+    expect(resources(pinned, 'aws_subnet').map((r) => r.availability_zone)).toEqual(['us-east-1d', 'us-east-1d']);
   });
   it('routes the management subnet through the router management interface', () => {
     expect(s).toHaveResourceWithProperties('aws_subnet', { cidr_block: '192.168.100.0/24', map_public_ip_on_launch: false });
@@ -66,10 +71,10 @@ describe('service VMs', () => {
     expect(byService.get('glance')).toMatchObject({ instance_type: 'm5.large', root_block_device: { volume_size: 320 } });
     expect(byService.get('keystone')).toMatchObject({ instance_type: 't3.medium', root_block_device: { volume_size: 40 } });
   });
-  it('boots the newest Canonical AMI of the series', () => {
-    expect(s).toHaveDataSourceWithProperties('aws_ami', {
+  it('boots the newest Canonical AMI of the series, deprecated images included', () => {
+    expect(s).toHaveDataSourceWithProperties('aws_ami_ids', {
       owners: [CANONICAL_AMI_OWNER],
-      most_recent: true,
+      include_deprecated: true,
       filter: [
         { name: 'name', values: ['ubuntu/images/hvm-ssd/ubuntu-trusty-14.04-amd64-server-*'] },
         { name: 'virtualization-type', values: ['hvm'] },
@@ -79,20 +84,31 @@ describe('service VMs', () => {
 });
 
 describe('Juju/router VM', () => {
-  it('has a public interface with an Elastic IP and a management interface at its fixed address, both without source/dest check', () => {
-    expect(s).toHaveResourceWithProperties('aws_network_interface', { subnet_id: publicSubnet, source_dest_check: false, security_groups: [routerGroup] });
+  const router = ref(s, 'aws_instance', 'router_instance');
+  it('launches on the public subnet, its primary interface keeping the source/dest check', () => {
+    // Argument valid in both provider lines (5.x and 6.x); primary_network_interface is 6.x only.
+    expect(s).toHaveResourceWithProperties('aws_instance', { subnet_id: publicSubnet, vpc_security_group_ids: [routerGroup], tags: { [SERVICE_TAG]: 'juju' } });
+    const instance = resources(s, 'aws_instance').find((r) => (r.tags as Record<string, string>)[SERVICE_TAG] === 'juju')!;
+    expect(instance).not.toHaveProperty('primary_network_interface');
+    expect(instance).not.toHaveProperty('network_interface');
+    expect(instance).not.toHaveProperty('source_dest_check');
+  });
+  it('forwards through a management interface at its fixed address, the only one without source/dest check', () => {
     expect(s).toHaveResourceWithProperties('aws_network_interface', {
       subnet_id: managementSubnet,
       private_ips: [c.router.ip],
       source_dest_check: false,
       security_groups: [managementGroup],
     });
-    expect(s).toHaveResourceWithProperties('aws_eip', { domain: 'vpc', network_interface: publicNic });
-  });
-  it('is the juju instance, launched on the public interface with the management one attached second', () => {
-    const router = ref(s, 'aws_instance', 'router_instance');
-    expect(s).toHaveResourceWithProperties('aws_instance', { primary_network_interface: { network_interface_id: publicNic }, tags: { [SERVICE_TAG]: 'juju' } });
+    expect(resources(s, 'aws_network_interface').filter((r) => r.source_dest_check === false)).toHaveLength(1);
     expect(s).toHaveResourceWithProperties('aws_network_interface_attachment', { instance_id: router, network_interface_id: managementNic, device_index: 1 });
+  });
+  it('has an Elastic IP on its primary interface, made once the internet gateway exists', () => {
+    expect(s).toHaveResourceWithProperties('aws_eip', {
+      domain: 'vpc',
+      network_interface: ref(s, 'aws_instance', 'router_instance', 'primary_network_interface_id'),
+      depends_on: [`aws_internet_gateway.${Object.keys(s.json.resource.aws_internet_gateway!)[0]}`],
+    });
   });
 });
 
