@@ -130,6 +130,10 @@ export const COMPUTE_NODE_PORTS: readonly ComputePort[] = [
   { protocol: 'tcp', port: 35357, vm: 'keystone', description: 'keystone admin API' },
   { protocol: 'tcp', port: 5000, vm: 'keystone', description: 'keystone public API' },
   { protocol: 'tcp', port: 5672, vm: 'rabbitmq-server', description: 'AMQP' },
+  // CHARM_SETTINGS sets rabbitmq-server ssl=on: the charm then also listens on ssl_port (default
+  // 5671, openstack/charm-rabbitmq-server config.yaml) and hands that port to the related services,
+  // whose AMQP context prefers it, so the nodes' nova and neutron agents dial 5671.
+  { protocol: 'tcp', port: 5671, vm: 'rabbitmq-server', description: 'AMQP over SSL' },
   { protocol: 'tcp', port: 3306, vm: 'mysql', description: 'MySQL' },
   { protocol: 'tcp', port: 9292, vm: 'glance', description: 'glance API' },
   { protocol: 'tcp', port: 8774, vm: 'nova-cloud-controller', description: 'nova API' },

@@ -26,10 +26,11 @@ describe('node paths', () => {
   it('every destination open and the chain as node-nat writes it: all up, GRE judged by the chain', async () => {
     const checks = await nodePathChecks(nodeSession(chain, () => ok()), cluster, 1000);
     expect(brief(checks)).toEqual([
-      'compute-1 | node chain (OPENCLOUD-NODE) | up | 10 destinations via the router (GRE to 192.168.100.70 judged by this chain)',
+      'compute-1 | node chain (OPENCLOUD-NODE) | up | 11 destinations via the router (GRE to 192.168.100.70 judged by this chain)',
       'compute-1 | tcp 192.168.100.40:35357 | up | open (keystone)',
       'compute-1 | tcp 192.168.100.40:5000 | up | open (keystone)',
       'compute-1 | tcp 192.168.100.110:5672 | up | open (rabbitmq-server)',
+      'compute-1 | tcp 192.168.100.110:5671 | up | open (rabbitmq-server)',
       'compute-1 | tcp 192.168.100.50:3306 | up | open (mysql)',
       'compute-1 | tcp 192.168.100.30:9292 | up | open (glance)',
       'compute-1 | tcp 192.168.100.90:8774 | up | open (nova-cloud-controller)',
@@ -62,7 +63,7 @@ describe('node paths', () => {
       throw new Error('connection lost');
     }, node);
     const checks = await nodePathChecks(lost, cluster, 1000);
-    expect(checks.filter((c) => c.state === 'down')).toHaveLength(9);
+    expect(checks.filter((c) => c.state === 'down')).toHaveLength(10);
     expect(checks[1]!.detail).toBe('probe failed: connection lost (keystone)');
     const unreadable = new FakeSession(() => ({ code: 1, stdout: '', stderr: 'sudo: a password is required' }), node);
     expect(brief(await nodePathChecks(unreadable, cluster, 1000))).toEqual([expect.stringMatching(/^compute-1 \| node chain \(OPENCLOUD-NODE\) \| down \| cannot read: /)]);

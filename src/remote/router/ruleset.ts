@@ -150,11 +150,12 @@ export function buildRuleset(input: RulesetInput): Ruleset {
   const routerPorts = unique(input.computeRouterPorts ?? []);
   // The router itself: a compute node may reach only its router ports (the Juju API); the security
   // group lets all of a node's traffic in, so this is where that is narrowed. Replies to what the
-  // router opened (Juju's SSH to a node) pass; SSH from a client network passes before the nodes'
-  // drop, so a node address inside a client network never locks that network out. The management
-  // interface is never matched.
+  // router opened (Juju's SSH to a node) pass, and only those: a flow a node began is judged packet
+  // by packet below, so a removed node loses its Juju API connection at the next update, as in
+  // FORWARD. SSH from a client network passes before the nodes' drop, so a node address inside a
+  // client network never locks that network out. The management interface is never matched.
   const inputRules = [
-    `-A ${C.input} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    `-A ${C.input} -m conntrack --ctstate RELATED,ESTABLISHED --ctdir REPLY -j ACCEPT`,
     ...clients.map((c) => `-A ${C.input} ${from(c)}-i ${pub} ${tcp(SSH_PORT)} -j ACCEPT`),
     ...nodes.map((n) => `-A ${C.input} ${from(n)}-i ${pub} -j ${C.inputCompute}`),
     // The router ports are the nodes' only: nobody else on the public side reaches them.

@@ -76,7 +76,7 @@ describe('node-nat step', () => {
     expect(first.needed).toBe(true);
     if (!first.needed) return;
     expect(first.description).toBe(
-      `rebuild the node chain: nat chain OPENCLOUD-NODE missing; nat chain OPENCLOUD-NODE-IN missing; nat jump OUTPUT -> OPENCLOUD-NODE present 0 times; nat jump INPUT -> OPENCLOUD-NODE-IN present 0 times; write ${NODE_SCRIPT_PATH}; write ${SYSTEMD_UNIT_PATH}; link ${SYSTEMD_ENABLE_LINK} (10 destinations via the router)`,
+      `rebuild the node chain: nat chain OPENCLOUD-NODE missing; nat chain OPENCLOUD-NODE-IN missing; nat jump OUTPUT -> OPENCLOUD-NODE present 0 times; nat jump INPUT -> OPENCLOUD-NODE-IN present 0 times; write ${NODE_SCRIPT_PATH}; write ${SYSTEMD_UNIT_PATH}; link ${SYSTEMD_ENABLE_LINK} (11 destinations via the router)`,
     );
     await nodeNatStep.apply(ctx, first.plan);
     expect(n.restores).toHaveLength(1);
@@ -84,7 +84,7 @@ describe('node-nat step', () => {
     expect(n.files.get(NODE_SCRIPT_PATH)).toContain('-A OPENCLOUD-NODE -d 192.168.100.10/32 -p tcp -m tcp --dport 17070 -j DNAT --to-destination 198.51.100.2\n');
     expect(n.modes.get(NODE_SCRIPT_PATH)).toBe(0o755);
     expect(n.links.get(SYSTEMD_ENABLE_LINK)).toBe(SYSTEMD_UNIT_PATH);
-    expect(await nodeNatStep.check(ctx)).toEqual({ needed: false, description: 'chain up to date, restored at boot (10 destinations via the router)' });
+    expect(await nodeNatStep.check(ctx)).toEqual({ needed: false, description: 'chain up to date, restored at boot (11 destinations via the router)' });
   });
 
   it('on trusty: the boot job is an Upstart task, nothing to enable', async () => {
@@ -105,7 +105,7 @@ describe('node-nat step', () => {
     n.save = n.save.replace(/^-A OPENCLOUD-NODE .*--dport 5672 .*\n/m, '');
     const writes = n.commands.filter((c) => c[0] === 'write').length;
     const again = await nodeNatStep.check(ctx);
-    expect(again).toMatchObject({ needed: true, description: 'rebuild the node chain: nat chain OPENCLOUD-NODE: 1 rule(s) missing, 0 unexpected (10 destinations via the router)' });
+    expect(again).toMatchObject({ needed: true, description: 'rebuild the node chain: nat chain OPENCLOUD-NODE: 1 rule(s) missing, 0 unexpected (11 destinations via the router)' });
     if (again.needed) await nodeNatStep.apply(ctx, again.plan);
     expect(n.commands.filter((c) => c[0] === 'write')).toHaveLength(writes);
     expect(n.restores).toHaveLength(2);

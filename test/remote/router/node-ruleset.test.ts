@@ -24,6 +24,7 @@ describe('node ruleset', () => {
       '-A OPENCLOUD-NODE -d 192.168.100.40/32 -p tcp -m tcp --dport 35357 -j DNAT --to-destination 198.51.100.2',
       '-A OPENCLOUD-NODE -d 192.168.100.40/32 -p tcp -m tcp --dport 5000 -j DNAT --to-destination 198.51.100.2',
       '-A OPENCLOUD-NODE -d 192.168.100.110/32 -p tcp -m tcp --dport 5672 -j DNAT --to-destination 198.51.100.2',
+      '-A OPENCLOUD-NODE -d 192.168.100.110/32 -p tcp -m tcp --dport 5671 -j DNAT --to-destination 198.51.100.2',
       '-A OPENCLOUD-NODE -d 192.168.100.50/32 -p tcp -m tcp --dport 3306 -j DNAT --to-destination 198.51.100.2',
       '-A OPENCLOUD-NODE -d 192.168.100.30/32 -p tcp -m tcp --dport 9292 -j DNAT --to-destination 198.51.100.2',
       '-A OPENCLOUD-NODE -d 192.168.100.90/32 -p tcp -m tcp --dport 8774 -j DNAT --to-destination 198.51.100.2',

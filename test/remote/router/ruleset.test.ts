@@ -54,7 +54,7 @@ describe('buildRuleset', () => {
       '-A OPENCLOUD-FWD-COMPUTE -d 192.168.100.110/32 -p tcp -m tcp --dport 5672 -j ACCEPT',
       '-A OPENCLOUD-FWD-CLIENT -d 192.168.100.40/32 -p tcp -m tcp --dport 5000 -j ACCEPT',
       '-A OPENCLOUD-FWD-CLIENT -d 192.168.100.100/32 -p tcp -m tcp --dport 80 -j ACCEPT',
-      '-A OPENCLOUD-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A OPENCLOUD-INPUT -m conntrack --ctstate RELATED,ESTABLISHED --ctdir REPLY -j ACCEPT',
       '-A OPENCLOUD-INPUT -s 198.51.100.64/27 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT',
       '-A OPENCLOUD-INPUT -s 198.51.100.11/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
       '-A OPENCLOUD-INPUT -s 198.51.100.12/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
@@ -69,7 +69,8 @@ describe('buildRuleset', () => {
   });
 
   it('passes established flows only of sources still allowed, so removing a node or client network cuts its flows', () => {
-    const established = (r: ReturnType<typeof buildRuleset>) => r.filter.rules.filter((l) => l.includes('--ctstate RELATED,ESTABLISHED'));
+    const established = (r: ReturnType<typeof buildRuleset>, chain = 'OPENCLOUD-FORWARD') =>
+      r.filter.rules.filter((l) => l.startsWith(`-A ${chain} `) && l.includes('--ctstate RELATED,ESTABLISHED'));
     const before = established(buildRuleset(input));
     const after = established(buildRuleset({ ...input, computeNodeIps: ['198.51.100.11'], clientCidrs: ['203.0.113.0/24'] }));
     expect(before.filter((l) => !after.includes(l))).toEqual([
@@ -79,6 +80,9 @@ describe('buildRuleset', () => {
     // No rule accepts a flow whatever its origin; the replies of the others are dropped before the
     // management network's own way out could take them.
     expect(after.filter((l) => l.endsWith('-j ACCEPT') && !l.includes('--ctorigsrc'))).toEqual([]);
+    // On the router itself only replies to what the router began pass as established; a node's own
+    // flows (the Juju API) are judged per packet, so a removed node's connection is cut there too.
+    expect(established(buildRuleset({ ...input, computeNodeIps: ['198.51.100.11'], clientCidrs: ['203.0.113.0/24'] }), 'OPENCLOUD-INPUT')).toEqual(['-A OPENCLOUD-INPUT -m conntrack --ctstate RELATED,ESTABLISHED --ctdir REPLY -j ACCEPT']);
     expect(after.at(-1)).toBe('-A OPENCLOUD-FORWARD -i eth1 -o eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j DROP');
     const rules = buildRuleset(input).filter.rules;
     expect(rules.indexOf(after.at(-1)!)).toBeLessThan(rules.indexOf('-A OPENCLOUD-FORWARD -s 192.168.100.0/24 -i eth1 -o eth0 -j ACCEPT'));
@@ -143,7 +147,7 @@ describe('buildRuleset', () => {
     const r = buildRuleset({ ...input, computeNodeIps: ['198.51.100.70'], computeRouterPorts: [17070, 17070] });
     const inputRules = r.filter.rules.filter((l) => l.startsWith('-A OPENCLOUD-IN'));
     expect(inputRules).toEqual([
-      '-A OPENCLOUD-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A OPENCLOUD-INPUT -m conntrack --ctstate RELATED,ESTABLISHED --ctdir REPLY -j ACCEPT',
       '-A OPENCLOUD-INPUT -s 198.51.100.64/27 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT',
       '-A OPENCLOUD-INPUT -s 198.51.100.70/32 -i eth0 -j OPENCLOUD-IN-COMPUTE',
       '-A OPENCLOUD-INPUT -i eth0 -p tcp -m tcp --dport 17070 -j DROP',
