@@ -34,11 +34,13 @@ export function deployToolsMissing(): string | undefined {
  * Deploy tests skip when a tool is missing, saying which and how to get it, in one line; under
  * CI=true they run anyway, and so fail.
  */
-export function skipDeployTests(): boolean {
-  const missing = deployToolsMissing();
+export function skipDeployTests(
+  options: { missing?: () => string | undefined; env?: NodeJS.ProcessEnv; write?: (line: string) => void } = {},
+): boolean {
+  const missing = (options.missing ?? deployToolsMissing)();
   if (!missing) return false;
-  if (process.env.CI === 'true') return false;
-  process.stderr.write(`deploy tests skipped: ${missing}\n`);
+  if ((options.env ?? process.env).CI === 'true') return false;
+  (options.write ?? ((l: string) => process.stderr.write(l)))(`deploy tests skipped: ${missing}\n`);
   return true;
 }
 
