@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/inventory/load.ts';
 import { readStackOutputs } from '../../src/inventory/stack-outputs.ts';
-import { cdktf, providerOverride, skipDeployTests, startEmulator, StackDeployment, writeCliConfig, type Emulator } from './harness.ts';
+import { cdktf, providerOverride, skipDeployTests, startEmulator, StackDeployment, writeCliConfig, type Emulator } from '../../lab/deploy/harness.ts';
 import { existingInventory, managedInventory, physicalNodes, withNode, type GeneratedNode } from './inventories.ts';
 
 const STEP = 600_000;

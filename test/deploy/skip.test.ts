@@ -1,6 +1,6 @@
 // Deploy tests never skip silently: one line says what is missing and how to get it; CI runs them.
 import { describe, expect, it } from 'vitest';
-import { skipDeployTests } from './harness.ts';
+import { skipDeployTests } from '../../lab/deploy/harness.ts';
 
 describe('skipDeployTests', () => {
   const missing = () => 'terraform is not on PATH (install terraform >= 1.10 from https://developer.hashicorp.com/terraform/install)';

@@ -44,10 +44,10 @@ export function skipDeployTests(
   return true;
 }
 
-/** moto's server on 127.0.0.1, started by test/deploy/moto_server.py (which patches its gaps). */
+/** moto's server on 127.0.0.1, started by lab/deploy/moto_server.py (which patches its gaps). */
 export interface Emulator {
   readonly endpoint: string;
-  /** Runs a command of test/deploy/ec2.py against the emulator and returns its JSON. */
+  /** Runs a command of lab/deploy/ec2.py against the emulator and returns its JSON. */
   ec2<T = unknown>(command: string, ...args: string[]): Promise<T>;
   stop(): Promise<void>;
 }
