@@ -105,61 +105,65 @@ describe.skipIf(skipDeployTests())('deploy against the EC2 emulator', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
-  for (const [name, c] of Object.entries(CASES)) {
-    describe.skipIf(c.pending !== undefined)(`stack ${name}${c.pending ? ` (pending: ${c.pending})` : ''}`, () => {
-      let d: StackDeployment;
-      let file: string;
-      let destroyed = true;
-      beforeAll(() => {
-        d = new StackDeployment(root, name, emulator, cliConfig);
+  // The stacks side by side: each waits mostly on the provider's polling, not on the CPU, and they
+  // share nothing (their own VPCs, groups, addresses and state). Each stack's steps stay in order.
+  describe.concurrent('every kind of stack', () => {
+    for (const [name, c] of Object.entries(CASES)) {
+      describe.skipIf(c.pending !== undefined)(`stack ${name}${c.pending ? ` (pending: ${c.pending})` : ''}`, () => {
+        let d: StackDeployment;
+        let file: string;
+        let destroyed = true;
+        beforeAll(() => {
+          d = new StackDeployment(root, name, emulator, cliConfig);
+        });
+        // Cleanup even on failure: whatever was applied is destroyed.
+        afterAll(async () => {
+          if (!destroyed) await d.terraform('destroy', '-auto-approve', '-input=false', '-no-color');
+        }, STEP);
+
+        it.sequential('synthesizes, inits from the mirror only and validates', async () => {
+          file = await c.inventory();
+          d.synth(loadModel(file));
+          const init = await d.init();
+          expect(init.output).toMatch(/Installed hashicorp\/aws v5\.100\.0/);
+          await d.validate();
+        }, STEP);
+
+        it.sequential('applies', async () => {
+          await c.beforeApply?.(d);
+          destroyed = false;
+          const apply = await d.apply();
+          expect(apply.output).not.toMatch(/InvalidPermission\.Duplicate/);
+          await c.afterApply?.(d);
+        }, STEP);
+
+        it.sequential('re-plans with no changes', async () => {
+          const plan = await d.plan();
+          expect(plan.changes).toEqual([]);
+          expect(plan.code).toBe(0);
+        }, STEP);
+
+        it.sequential('grows by one compute node touching only that node\'s resources', async () => {
+          const node = await c.extraNode();
+          d.synth(loadModel(withNode(root, file, node)));
+          const plan = await d.plan();
+          expect(plan.changes.length).toBeGreaterThan(0);
+          // Construct ids carry the node's name: compute-access-compute-4_gre, controller-access_node-2-gre.
+          const ofNode = new RegExp(`(^|[^a-z0-9])${node.name}([^a-z0-9]|$)`);
+          const others = plan.changes.filter((ch) => !ofNode.test(ch.address));
+          expect(others).toEqual([]);
+          for (const ch of plan.changes) expect(ch.actions).toEqual(['create']);
+        }, STEP);
+
+        it.sequential('destroys, leaving nothing tagged with the cluster', async () => {
+          await d.destroy();
+          destroyed = true;
+          expect(await emulator.ec2<string[]>('leftovers', name)).toEqual([]);
+          await c.afterDestroy?.();
+        }, STEP);
       });
-      // Cleanup even on failure: whatever was applied is destroyed.
-      afterAll(async () => {
-        if (!destroyed) await d.terraform('destroy', '-auto-approve', '-input=false', '-no-color');
-      }, STEP);
-
-      it('synthesizes, inits from the mirror only and validates', async () => {
-        file = await c.inventory();
-        d.synth(loadModel(file));
-        const init = await d.init();
-        expect(init.output).toMatch(/Installed hashicorp\/aws v5\.100\.0/);
-        await d.validate();
-      }, STEP);
-
-      it('applies', async () => {
-        await c.beforeApply?.(d);
-        destroyed = false;
-        const apply = await d.apply();
-        expect(apply.output).not.toMatch(/InvalidPermission\.Duplicate/);
-        await c.afterApply?.(d);
-      }, STEP);
-
-      it('re-plans with no changes', async () => {
-        const plan = await d.plan();
-        expect(plan.changes).toEqual([]);
-        expect(plan.code).toBe(0);
-      }, STEP);
-
-      it('grows by one compute node touching only that node\'s resources', async () => {
-        const node = await c.extraNode();
-        d.synth(loadModel(withNode(root, file, node)));
-        const plan = await d.plan();
-        expect(plan.changes.length).toBeGreaterThan(0);
-        // Construct ids carry the node's name: compute-access-compute-4_gre, controller-access_node-2-gre.
-        const ofNode = new RegExp(`(^|[^a-z0-9])${node.name}([^a-z0-9]|$)`);
-        const others = plan.changes.filter((ch) => !ofNode.test(ch.address));
-        expect(others).toEqual([]);
-        for (const ch of plan.changes) expect(ch.actions).toEqual(['create']);
-      }, STEP);
-
-      it('destroys, leaving nothing tagged with the cluster', async () => {
-        await d.destroy();
-        destroyed = true;
-        expect(await emulator.ec2<string[]>('leftovers', name)).toEqual([]);
-        await c.afterDestroy?.();
-      }, STEP);
-    });
-  }
+    }
+  });
 
   // The README's own commands, in a project directory of their own (its cdktf.json runs this
   // checkout's app on one inventory); only the override beside cdk.tf.json is the test's.
