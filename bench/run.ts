@@ -4,13 +4,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import type { BenchSection } from './section.ts';
+import { deploySection } from './deploy.ts';
 import { fleetSection } from './fleet.ts';
 import { labSection } from './lab.ts';
 import { synthSection } from './synth.ts';
 import { validateSection } from './validate.ts';
 
 /** Every section, in report order. Add new ones here. */
-export const SECTIONS: readonly BenchSection[] = [synthSection, fleetSection, validateSection, labSection];
+export const SECTIONS: readonly BenchSection[] = [synthSection, fleetSection, validateSection, labSection, deploySection];
 
 function usage(message: string): never {
   process.stderr.write(`bench: ${message}\nusage: npm run bench -- [--runs N] [--only ${SECTIONS.map((s) => s.id).join(',')}] [--out FILE]\n`);

@@ -43,6 +43,20 @@ def _init(self, ec2_backend, ip_protocol, group_id, from_port, to_port, *args, *
 
 security_groups.SecurityGroupRule.__init__ = _init
 
+# The same gap in ModifySecurityGroupRules (what updates a rule's description, e.g. of a hand-made
+# rule the stack imports): moto demands FromPort/ToPort "with TCP/UDP" for every protocol.
+_original_modify = security_groups.SecurityGroupBackend.modify_security_group_rules
+
+
+def _modify_security_group_rules(self, group_id, rules):
+    for rule in rules.values():
+        if str(rule.get("IpProtocol")) not in ("tcp", "udp", "6", "17") and rule.get("FromPort") is None and rule.get("ToPort") is None:
+            rule["FromPort"] = rule["ToPort"] = -1
+    return _original_modify(self, group_id, rules)
+
+
+security_groups.SecurityGroupBackend.modify_security_group_rules = _modify_security_group_rules
+
 elastic_network_interfaces.NetworkInterface.group_set = property(
     lambda self: self._group_set or (self.instance.security_groups if self.instance else [])
 )

@@ -4,6 +4,7 @@ usage: AWS_ENDPOINT_URL=... python3 ec2.py COMMAND ARGS...
   leftovers CLUSTER                      resources still present and tagged opencloud:cluster=CLUSTER
   create-groups VPC_CIDR NAME...         a VPC with one security group per name: {vpc, groups: {name: id}}
   group-rules GROUP_ID...                the ingress rules of the groups, as "proto from-to cidr"
+  authorize GROUP_ID PROTOCOL CIDR       a hand-made ingress rule: its ID
   allocate-addresses N                   N Elastic IPs, as a list of addresses
 Prints JSON.
 """
@@ -51,11 +52,17 @@ def group_rules(*ids):
     )
 
 
+def authorize(group, protocol, cidr):
+    """An ingress rule made by hand (as the guide has the operator do): its rule ID."""
+    r = ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{"IpProtocol": protocol, "IpRanges": [{"CidrIp": cidr}]}])
+    return r["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+
+
 def allocate_addresses(n):
     return [ec2.allocate_address(Domain="vpc")["PublicIp"] for _ in range(int(n))]
 
 
-COMMANDS = {"leftovers": leftovers, "create-groups": create_groups, "group-rules": group_rules, "allocate-addresses": allocate_addresses}
+COMMANDS = {"authorize": authorize, "leftovers": leftovers, "create-groups": create_groups, "group-rules": group_rules, "allocate-addresses": allocate_addresses}
 
 if __name__ == "__main__":
     print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))

@@ -34,18 +34,20 @@ export function deployToolsMissing(): string | undefined {
  * Deploy tests skip when a tool is missing, saying which and how to get it, in one line; under
  * CI=true they run anyway, and so fail.
  */
-export function skipDeployTests(): boolean {
-  const missing = deployToolsMissing();
+export function skipDeployTests(
+  options: { missing?: () => string | undefined; env?: NodeJS.ProcessEnv; write?: (line: string) => void } = {},
+): boolean {
+  const missing = (options.missing ?? deployToolsMissing)();
   if (!missing) return false;
-  if (process.env.CI === 'true') return false;
-  process.stderr.write(`deploy tests skipped: ${missing}\n`);
+  if ((options.env ?? process.env).CI === 'true') return false;
+  (options.write ?? ((l: string) => process.stderr.write(l)))(`deploy tests skipped: ${missing}\n`);
   return true;
 }
 
-/** moto's server on 127.0.0.1, started by test/deploy/moto_server.py (which patches its gaps). */
+/** moto's server on 127.0.0.1, started by lab/deploy/moto_server.py (which patches its gaps). */
 export interface Emulator {
   readonly endpoint: string;
-  /** Runs a command of test/deploy/ec2.py against the emulator and returns its JSON. */
+  /** Runs a command of lab/deploy/ec2.py against the emulator and returns its JSON. */
   ec2<T = unknown>(command: string, ...args: string[]): Promise<T>;
   stop(): Promise<void>;
 }
