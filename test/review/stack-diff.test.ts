@@ -264,6 +264,10 @@ describe('stack warnings', () => {
       'aws_instance.glance (example-glance) may be replaced: its AMI lookup data.aws_ami.ubuntu changes',
       'aws_instance.keystone may be replaced: its AMI lookup data.aws_ami.ubuntu changes',
     ]);
+    // A warning of another kind on the instance does not hide that its image may change.
+    const resized = structuredClone(lookupOnly) as any;
+    resized.resource.aws_instance.glance.instance_type = 'm5.large';
+    expect(diffStack('example', before, resized).warnings.filter((w) => w.subject === 'aws_instance.glance').map((w) => w.kind)).toEqual(['restart', 'replace']);
     // An instance with an AMI of its own is not concerned by the lookup.
     const own = structuredClone(before) as any;
     own.resource.aws_instance.keystone.ami = 'ami-0123456789abcdef0';
