@@ -61,8 +61,7 @@ export function rulesOf(type: string, name: string, body: JsonObject, doc: Terra
     const direction = type.endsWith('egress_rule') ? 'egress' : 'ingress';
     const peers = [body.cidr_ipv4, body.cidr_ipv6, body.prefix_list_id, body.referenced_security_group_id]
       .filter((p): p is string => typeof p === 'string')
-      // Stryker disable next-line StringLiteral: groupLabel returns a value that is no reference as it is.
-      .map((p) => (p.includes('${') ? groupLabel(p, doc) : p));
+      .map((p) => groupLabel(p, doc)); // a CIDR or an id comes back as it is
     return peers.map((peer) => rule(direction, body.ip_protocol, body.from_port, body.to_port, peer, groupLabel(body.security_group_id, doc), body.description));
   }
   return [];
