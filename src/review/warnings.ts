@@ -134,11 +134,9 @@ function coverageWarnings(stack: string, before: TerraformDocument, after: Terra
 
 /** `gre, tcp 22, tcp 3306`: protocols by name, ports by number. */
 function portsOf(rules: readonly SecurityRule[]): string {
-  return [...rules]
-    .sort((a, b) => a.protocol.localeCompare(b.protocol) || (a.fromPort ?? -1) - (b.fromPort ?? -1))
-    // Stryker disable next-line Regex: `.*` runs to the end of the one-line text with or without `$`.
-    .map((r) => describeRule(r).replace(/ from .*$/, ''))
-    .join(', ');
+  const sorted = [...rules].sort((a, b) => a.protocol.localeCompare(b.protocol) || (a.fromPort ?? -1) - (b.fromPort ?? -1));
+  // Stryker disable next-line Regex: `.*` runs to the end of the one-line text with or without `$`.
+  return sorted.map((r) => describeRule(r).replace(/ from .*$/, '')).join(', ');
 }
 
 function allRules(doc: TerraformDocument) {

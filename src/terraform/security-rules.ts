@@ -49,6 +49,7 @@ export function rulesOf(type: string, name: string, body: JsonObject, doc: Terra
   if (type === 'aws_security_group') {
     const group = groupName(`${type}.${name}`, body);
     return (['ingress', 'egress'] as const).flatMap((direction) =>
+      // Stryker disable next-line MethodExpression: a block that is not an object has no sources, so no rules.
       asList(body[direction]).filter(isObject).flatMap((block) => blockRules(direction, block, group, doc)),
     );
   }
@@ -60,7 +61,7 @@ export function rulesOf(type: string, name: string, body: JsonObject, doc: Terra
     const direction = type.endsWith('egress_rule') ? 'egress' : 'ingress';
     const peers = [body.cidr_ipv4, body.cidr_ipv6, body.prefix_list_id, body.referenced_security_group_id]
       .filter((p): p is string => typeof p === 'string')
-      .map((p) => (p.includes('${') ? groupLabel(p, doc) : p));
+      .map((p) => groupLabel(p, doc)); // a CIDR or an id comes back as it is
     return peers.map((peer) => rule(direction, body.ip_protocol, body.from_port, body.to_port, peer, groupLabel(body.security_group_id, doc), body.description));
   }
   return [];
@@ -153,5 +154,6 @@ function groupName(address: string, body: JsonObject): string {
   return address;
 }
 
+// Stryker disable next-line ConditionalExpression,LogicalOperator: every caller keeps only objects or strings, so [undefined] and [null] read as [].
 const asList = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 const strings = (v: JsonValue | undefined): string[] => asList(v).filter((x): x is string => typeof x === 'string');

@@ -302,6 +302,30 @@ describe('stack warnings', () => {
       'aws_instance.glance (example-glance) may be replaced: its AMI lookup data.aws_ami.ubuntu changes',
       'aws_instance.keystone may be replaced: its AMI lookup data.aws_ami.ubuntu changes',
     ]);
+    // A warning of another kind on the instance does not hide that its image may change.
+    const resized = structuredClone(lookupOnly) as any;
+    resized.resource.aws_instance.glance.instance_type = 'm5.large';
+    expect(diffStack('example', before, resized).warnings.filter((w) => w.subject === 'aws_instance.glance').map((w) => w.kind)).toEqual(['restart', 'replace']);
+    // An instance with an AMI of its own is not concerned by the lookup.
+    const own = structuredClone(before) as any;
+    own.resource.aws_instance.keystone.ami = 'ami-0123456789abcdef0';
+    const ownAfter = structuredClone(own);
+    ownAfter.data.aws_ami.ubuntu.most_recent = false;
+    expect(diffStack('example', own, ownAfter).warnings.map((w) => w.subject)).toEqual(['aws_instance.glance']);
+    // Nor by another data source or a resource that happens to share the lookup's name.
+    const other = structuredClone(before) as any;
+    other.data.aws_ssm_parameter = { ubuntu: { name: '/ami/ubuntu' } };
+    other.resource.aws_ami = { ubuntu: { name: 'built' } };
+    const otherAfter = structuredClone(other);
+    otherAfter.data.aws_ssm_parameter.ubuntu.name = '/ami/ubuntu-next';
+    otherAfter.resource.aws_ami.ubuntu.name = 'rebuilt';
+    expect(diffStack('example', other, otherAfter).warnings).toEqual([]);
+    // A destroyed instance without a Name tag is named by its address alone.
+    const untagged = structuredClone(before) as any;
+    delete untagged.resource.aws_instance.keystone.tags;
+    const destroyed = structuredClone(untagged);
+    delete destroyed.resource.aws_instance.keystone;
+    expect(diffStack('example', untagged, destroyed).warnings.map((w) => w.message)).toEqual(['aws_instance.keystone is destroyed']);
     const newLookup = structuredClone(before) as any;
     newLookup.data.aws_ami.other = { most_recent: true };
     expect(diffStack('example', before, newLookup).warnings).toEqual([]);

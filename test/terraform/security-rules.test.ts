@@ -101,6 +101,13 @@ describe('rulesOf', () => {
 
   it('finds no rules in other resources', () => {
     expect(rulesOf('aws_instance', 'x', { ingress: [{ protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] }, doc())).toEqual([]);
+    expect(rulesOf('aws_network_acl_rule', 'x', { protocol: 'tcp', cidr_ipv4: '0.0.0.0/0', cidr_block: '0.0.0.0/0' }, doc())).toEqual([]);
+  });
+
+  it('keeps only what has the right type: string sources, number ports, a text description', () => {
+    const body = { type: 'ingress', protocol: 'tcp', from_port: '22', to_port: '22', cidr_blocks: ['10.0.0.0/8', 7, null], description: 5, security_group_id: 'sg-1' };
+    expect(rulesOf('aws_security_group_rule', 'x', body, doc())).toEqual([{ direction: 'ingress', protocol: 'tcp', peer: '10.0.0.0/8', group: 'sg-1' }]);
+    expect(rulesOf('aws_security_group_rule', 'y', { ...body, from_port: 22 }, doc())).toEqual([{ direction: 'ingress', protocol: 'tcp', fromPort: 22, peer: '10.0.0.0/8', group: 'sg-1' }]);
   });
 });
 

@@ -90,14 +90,19 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
   it('fills what Juju left out: unknown states, no environment, a workload error as the message', () => {
     const sparse = parseJujuStatus(
       JSON.stringify({
-        machines: { '10': {}, '9': { containers: { '9/lxc/1': { 'agent-state': 'down' } } } },
+        machines: { '10': { 'agent-state-info': 'no route to host' }, '9': { containers: { '9/lxc/10': { 'agent-state': 'down' }, '9/lxc/2': {} } } },
         services: {
           web: {
             charm: 'cs:trusty/apache2-1',
             exposed: true,
             units: {
               'web/0': { 'workload-status': { current: 'error', message: 'hook failed: "config-changed"' }, subordinates: null },
-              'web/1': { 'agent-state': 'started', 'agent-state-info': '', 'workload-status': { current: 'active', message: 'ready' } },
+              'web/1': {
+                'agent-state': 'started',
+                'agent-state-info': '',
+                'workload-status': { current: 'active', message: 'ready' },
+                subordinates: { 'nrpe/10': { 'agent-state': 'started' }, 'nrpe/2': {} },
+              },
             },
           },
           quiet: { charm: 'cs:trusty/ubuntu-1' },
@@ -107,8 +112,9 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
     expect(sparse).toEqual({
       machines: [
         { id: '9', agentState: 'unknown' },
-        { id: '9/lxc/1', agentState: 'down', agentDown: true },
-        { id: '10', agentState: 'unknown' },
+        { id: '9/lxc/2', agentState: 'unknown' },
+        { id: '9/lxc/10', agentState: 'down', agentDown: true },
+        { id: '10', agentState: 'unknown', agentStateInfo: 'no route to host' },
       ],
       services: {
         web: {
@@ -118,7 +124,16 @@ describe('parseJujuStatus (Juju 1.25 JSON)', () => {
           relations: {},
           units: [
             { name: 'web/0', service: 'web', agentState: 'unknown', message: 'hook failed: "config-changed"', workloadState: 'error', subordinates: [] },
-            { name: 'web/1', service: 'web', agentState: 'started', workloadState: 'active', subordinates: [] },
+            {
+              name: 'web/1',
+              service: 'web',
+              agentState: 'started',
+              workloadState: 'active',
+              subordinates: [
+                { name: 'nrpe/2', service: 'nrpe', agentState: 'unknown', principal: 'web/1', subordinates: [] },
+                { name: 'nrpe/10', service: 'nrpe', agentState: 'started', principal: 'web/1', subordinates: [] },
+              ],
+            },
           ],
           subordinateTo: [],
         },
