@@ -350,7 +350,7 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
     const unitState = async (settle: string) => (await status({ JUJU_STANDIN_SETTLE_SECONDS: settle })).services.probe.units['probe/0']['agent-state'];
     expect(await unitState('3600')).toBe('pending');
     expect(await unitState('0')).toBe('started');
-    const errored = await status({ JUJU_STANDIN_UNIT_ERROR: 'probe/0' });
+    const errored = await status({ JUJU_STANDIN_SETTLE_SECONDS: '0', JUJU_STANDIN_UNIT_ERROR: 'probe/0' });
     expect(errored.services.probe.units['probe/0']).toMatchObject({
       'agent-state': 'error',
       'agent-state-info': 'hook failed: "install"',
