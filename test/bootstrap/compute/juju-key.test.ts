@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { jujuKeyStep } from '../../../src/bootstrap/steps/juju-key.ts';
 import type { StepContext } from '../../../src/bootstrap/step.ts';
-import type { ResolvedCluster, HostSession } from '../../../src/remote/host.ts';
+import type { ResolvedCluster } from '../../../src/remote/host.ts';
 import type { ClusterModel } from '../../../src/inventory/model.ts';
 import { FakeSession, ok } from '../../remote/fake-session.ts';
+import { scriptedContext } from '../scripted-context.ts';
 
 /** Juju's client key, ~/.juju/ssh/juju_id_rsa.pub, as `TYPE BLOB`. */
 const JUJU_KEY = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCjujujujujujujujujujujujujujujujujujujujujujujuju';
@@ -29,16 +30,7 @@ function context(jujuKey: string | null, authorized: string | null): { ctx: Step
     model: { name: 'lab', controller: { kind: 'existing', jujuHost: '198.51.100.2' } } as unknown as ClusterModel,
     hosts: [jujuHost, node],
   } as ResolvedCluster;
-  const ctx: StepContext = {
-    cluster,
-    host: nodeSession,
-    dryRun: false,
-    session: async (name) => (name === 'juju' ? juju : nodeSession) as HostSession,
-    sessions: async () => [],
-    log: () => {},
-    secret: () => {},
-    oncePerRun: (_what, make) => make(),
-  };
+  const ctx = scriptedContext(cluster, nodeSession, { juju });
   return { ctx, node: nodeSession, juju };
 }
 

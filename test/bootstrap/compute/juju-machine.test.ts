@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { jujuMachineStep } from '../../../src/bootstrap/steps/juju-machine.ts';
 import type { StepContext } from '../../../src/bootstrap/step.ts';
-import type { HostSession, ResolvedCluster } from '../../../src/remote/host.ts';
+import type { ResolvedCluster } from '../../../src/remote/host.ts';
 import type { ClusterModel } from '../../../src/inventory/model.ts';
 import { FakeSession, fail, ok } from '../../remote/fake-session.ts';
+import { scriptedContext } from '../scripted-context.ts';
 import { STATUS_EMPTY } from '../../remote/juju/samples.ts';
 
 const node = { name: 'compute-1', roles: ['compute'] as const, address: '198.51.100.13', port: 22, user: 'ubuntu' };
@@ -25,16 +26,7 @@ function context(loginWorks: boolean): { ctx: StepContext; juju: FakeSession } {
     model: { name: 'lab', controller: { kind: 'existing', jujuHost: jujuHost.address } } as unknown as ClusterModel,
     hosts: [jujuHost, node],
   } as ResolvedCluster;
-  const ctx: StepContext = {
-    cluster,
-    host: nodeSession,
-    dryRun: false,
-    session: async (name) => (name === 'juju' ? juju : nodeSession) as HostSession,
-    sessions: async () => [],
-    log: () => {},
-    secret: () => {},
-    oncePerRun: (_what, make) => make(),
-  };
+  const ctx = scriptedContext(cluster, nodeSession, { juju });
   return { ctx, juju };
 }
 

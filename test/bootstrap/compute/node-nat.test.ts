@@ -8,6 +8,7 @@ import type { FileInfo, HostSession } from '../../../src/remote/host.ts';
 import { desiredNodeRuleset } from '../../../src/remote/router/desired-node-ruleset.ts';
 import { NODE_SCRIPT_PATH, SYSTEMD_ENABLE_LINK, SYSTEMD_UNIT_PATH, UPSTART_JOB_PATH } from '../../../src/remote/router/node-boot.ts';
 import { FakeSession, fail, ok } from '../../remote/fake-session.ts';
+import { scriptedContext } from '../scripted-context.ts';
 import { iptablesSave, managedCluster } from '../../status/fixtures.ts';
 
 const node = { name: 'compute-1', roles: ['compute'] as const, address: '198.51.100.11', port: 22, user: 'root' };
@@ -56,16 +57,7 @@ function clusterOn(series?: string) {
 }
 
 function context(host: HostSession, series?: string): StepContext {
-  return {
-    cluster: clusterOn(series),
-    host,
-    dryRun: false,
-    session: async () => host,
-    sessions: async () => [],
-    log: () => {},
-    secret: () => {},
-    oncePerRun: (_what, make) => make(),
-  };
+  return scriptedContext(clusterOn(series), host);
 }
 
 describe('node-nat step', () => {
