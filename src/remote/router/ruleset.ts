@@ -94,7 +94,7 @@ export function buildRuleset(input: RulesetInput): Ruleset {
   if (!input.allowAnyClient && coversAnyClient(clients)) {
     throw new RulesetError(`client networks ${input.clientCidrs.join(', ')} open the forwarded ports to the whole Internet (${shareOfIpv4(clients)} of IPv4); allowAnyClient is not set`);
   }
-  const nodes = unique(input.computeNodeIps.map((ip) => cidr(`${ip}/32`)));
+  const nodes = unique(input.computeNodeIps.map((ip) => `${address(ip)}/32`));
   const C = CHAINS;
 
   // A source match as iptables-save prints it: none for the whole Internet.

@@ -168,6 +168,8 @@ describe('buildRuleset', () => {
     expect(() => buildRuleset({ ...input, forwards: [{ port: 80, vmIp: '192.168.100.40:22', vmPort: 5000 }] })).toThrow(RulesetError);
     expect(() => buildRuleset({ ...input, clientCidrs: ['not-a-network'] })).toThrow(RulesetError);
     expect(() => buildRuleset({ ...input, computePorts: [{ protocol: 'tcp', vmIp: '192.168.100.110' }] })).toThrow(/port number/);
+    // A node address in another spelling would be written as a different host than the inventory's.
+    expect(() => buildRuleset({ ...input, computeNodeIps: ['198.51.100.011'] })).toThrow(/"198.51.100.011" is not an IPv4 address/);
   });
 
   it('says which value it refuses and why, as a RulesetError', () => {
