@@ -163,6 +163,21 @@ describe.skipIf(skipDeployTests())('deploy against the EC2 emulator', () => {
         }, STEP);
       });
     }
+
+    // The plan-time refusal for real: moto's catalogue has Canonical's trusty and xenial images only.
+    it('stops at plan, naming the series and amiId, when no image of the series exists', async () => {
+      const name = 'no-image';
+      const file = managedInventory(root, name, ['203.0.113.0/24'], physicalNodes(1));
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^ubuntuSeries: .*$/m, 'ubuntuSeries: bionic'));
+      const d = new StackDeployment(root, name, emulator, cliConfig);
+      d.synth(loadModel(file));
+      await d.init();
+      const plan = await d.terraform('plan', '-input=false', '-no-color');
+      expect(plan.code).toBe(1);
+      expect(plan.output.replace(/\s+/g, ' ')).toContain(
+        'There is no Ubuntu 18.04 (bionic) amd64 server image of owner 099720109477 in us-east-1: set amiId in the inventory to an image of the series.',
+      );
+    }, STEP);
   });
 
   // The README's own commands, in a project directory of their own (its cdktf.json runs this
