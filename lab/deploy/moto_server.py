@@ -14,8 +14,9 @@ Two more gaps would show as a perpetual diff that AWS does not have, and are pat
   instance with a fixed private_ip) reports no groups of its own; in AWS an instance's groups are
   those of its primary interface.
 moto's AMI catalogue has no EnaSupport attribute, so every image would fail the stacks' plan-time
-check that Nitro instance types (t3, m5) get an image with the ENA driver; emulated images report
-ENA support, as Canonical's current images do (which real AMIs have it the emulator cannot show).
+check that Nitro instance types (t3, m5) get an image with the ENA driver; Canonical's emulated
+images report ENA support, as Canonical's current images do, and the others none (which real AMIs
+have it the emulator cannot show).
 And one that costs minutes: moto forgets a detached interface's attachment at once, while AWS
 reports it `detached`; the provider waits for that state and gives up only after its
 not-found retries (2.5 minutes per detached interface).
@@ -73,7 +74,10 @@ def _instance_init(self, *args, **kwargs):
 
 instances.Instance.__init__ = _instance_init
 
-amis.Ami.ena_support = True
+# Canonical's images report ENA, as its current ones do; every other image of moto's catalogue (e.g.
+# SUSE's ami-35e92e4c of 2017) reports none, so the stacks' ENA check can be seen failing too.
+CANONICAL = "099720109477"
+amis.Ami.ena_support = property(lambda self: self.owner_id == CANONICAL)
 
 _original_detach = instances.Instance.detach_eni
 
