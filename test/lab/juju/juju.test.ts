@@ -105,6 +105,21 @@ function keygen(path: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Runs `check` with Juju's own key pair replaced by a key no host authorizes, then puts Juju's back. */
+async function withStrangerJujuKey(check: () => Promise<void>): Promise<void> {
+  const keyPath = join(jujuHome, 'ssh', 'juju_id_rsa');
+  renameSync(keyPath, keyPath + '.good');
+  renameSync(`${keyPath}.pub`, `${keyPath}.pub.good`);
+  try {
+    writeFileSync(keyPath, readFileSync(join(dir, 'stranger_key')), { mode: 0o600 });
+    writeFileSync(`${keyPath}.pub`, readFileSync(join(dir, 'stranger_key.pub')), { mode: 0o600 });
+    await check();
+  } finally {
+    renameSync(keyPath + '.good', keyPath);
+    renameSync(`${keyPath}.pub.good`, `${keyPath}.pub`);
+  }
+}
+
 describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'juju-standin-'));
@@ -239,19 +254,11 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
   });
 
   it('fails like Juju, creating nothing, when the key is not authorized', async () => {
-    const keyPath = join(jujuHome, 'ssh', 'juju_id_rsa');
-    renameSync(keyPath, keyPath + '.good');
-    renameSync(`${keyPath}.pub`, `${keyPath}.pub.good`);
-    try {
-      writeFileSync(keyPath, readFileSync(join(dir, 'stranger_key')), { mode: 0o600 });
-      writeFileSync(`${keyPath}.pub`, readFileSync(join(dir, 'stranger_key.pub')), { mode: 0o600 });
+    await withStrangerJujuKey(async () => {
       const r = await juju(['add-machine', `ssh:${USER}@${PARALLEL_NODES[0]}`]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^ERROR subprocess encountered error code 255 \(.*Permission denied \(publickey/);
-    } finally {
-      renameSync(keyPath + '.good', keyPath);
-      renameSync(`${keyPath}.pub.good`, `${keyPath}.pub`);
-    }
+    });
     expect(Object.keys((await status()).machines)).toEqual(['0', '1']);
   });
 
@@ -399,12 +406,7 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
   it('logs in with Juju\'s key set only: never ~/.ssh/id_ed25519, but ~/.ssh/id_rsa too', async () => {
     // juju/utils ssh/ssh_openssh.go opensshOptions: $JUJU_HOME/ssh key pairs, then
     // ~/.ssh/{identity,id_rsa,id_dsa,id_ecdsa}; -i is always given, so OpenSSH adds no other.
-    const keyPath = join(jujuHome, 'ssh', 'juju_id_rsa');
-    renameSync(keyPath, keyPath + '.good');
-    renameSync(`${keyPath}.pub`, `${keyPath}.pub.good`);
-    try {
-      writeFileSync(keyPath, readFileSync(join(dir, 'stranger_key')), { mode: 0o600 });
-      writeFileSync(`${keyPath}.pub`, readFileSync(join(dir, 'stranger_key.pub')), { mode: 0o600 });
+    await withStrangerJujuKey(async () => {
       // The authorized key as the caller's id_ed25519: Juju would not offer it.
       writeFileSync(join(home, '.ssh', 'id_ed25519'), readFileSync(join(dir, 'client_key')), { mode: 0o600 });
       const refused = await juju(['add-machine', `ssh:${USER}@${KEYS_NODE}`]);
@@ -414,12 +416,10 @@ describe.skipIf(!canRunSshd)('juju stand-in (Juju 1.25 CLI, manual provider)', (
       renameSync(join(home, '.ssh', 'id_ed25519'), join(home, '.ssh', 'id_rsa'));
       const added = await juju(['add-machine', `ssh:${USER}@${KEYS_NODE}`]);
       expect(added.code, added.stderr).toBe(0);
-    } finally {
+    }).finally(() => {
       rmSync(join(home, '.ssh', 'id_ed25519'), { force: true });
       rmSync(join(home, '.ssh', 'id_rsa'), { force: true });
-      renameSync(keyPath + '.good', keyPath);
-      renameSync(`${keyPath}.pub.good`, `${keyPath}.pub`);
-    }
+    });
   });
 
   it('gives no port without the test switch: Juju always logs in on 22', async () => {
