@@ -164,32 +164,28 @@ describe.skipIf(skipDeployTests())('deploy against the EC2 emulator', () => {
       });
     }
 
-    // An image without ENA for Nitro types stops at plan too (the emulator's SUSE image has none).
-    it('stops at plan, naming the instance type and amiId, when the pinned image lacks ENA', async () => {
-      const name = 'no-ena';
+    /** Plans a one-node managed cluster with its `ubuntuSeries` line replaced by `seriesLine`: the plan must fail; its output, on one line. */
+    const planRefusal = async (name: string, seriesLine: string): Promise<string> => {
       const file = managedInventory(root, name, ['203.0.113.0/24'], physicalNodes(1));
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/^ubuntuSeries: .*$/m, '$&\namiId: ami-35e92e4c'));
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^ubuntuSeries: .*$/m, seriesLine));
       const d = new StackDeployment(root, name, emulator, cliConfig);
       d.synth(loadModel(file));
       await d.init();
       const plan = await d.terraform('plan', '-input=false', '-no-color');
       expect(plan.code).toBe(1);
-      expect(plan.output.replace(/\s+/g, ' ')).toContain(
+      return plan.output.replace(/\s+/g, ' ');
+    };
+
+    // An image without ENA for Nitro types stops at plan too (the emulator's SUSE image has none).
+    it('stops at plan, naming the instance type and amiId, when the pinned image lacks ENA', async () => {
+      expect(await planRefusal('no-ena', '$&\namiId: ami-35e92e4c')).toContain(
         't3.medium requires ENA (a Nitro type), and the Ubuntu image has no ENA support: set amiId in the inventory to an image with ENA support',
       );
     }, STEP);
 
     // The plan-time refusal for real: moto's catalogue has Canonical's trusty and xenial images only.
     it('stops at plan, naming the series and amiId, when no image of the series exists', async () => {
-      const name = 'no-image';
-      const file = managedInventory(root, name, ['203.0.113.0/24'], physicalNodes(1));
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/^ubuntuSeries: .*$/m, 'ubuntuSeries: bionic'));
-      const d = new StackDeployment(root, name, emulator, cliConfig);
-      d.synth(loadModel(file));
-      await d.init();
-      const plan = await d.terraform('plan', '-input=false', '-no-color');
-      expect(plan.code).toBe(1);
-      expect(plan.output.replace(/\s+/g, ' ')).toContain(
+      expect(await planRefusal('no-image', 'ubuntuSeries: bionic')).toContain(
         'There is no Ubuntu 18.04 (bionic) amd64 server image of owner 099720109477 in us-east-1: set amiId in the inventory to an image of the series.',
       );
     }, STEP);
